@@ -1,0 +1,1 @@
+"""Gradiente's simulation engine: pure numpy, deterministic from a seed, no Django."""

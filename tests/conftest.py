@@ -1,0 +1,53 @@
+"""Fixtures shared by the whole suite."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from course.models import Chapter, Course, Lesson
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(tmp_path_factory):
+    """Collect static files once, as a deployment does: pages use the hashed manifest."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    with override_settings(STATIC_ROOT=root):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield root
+
+
+@pytest.fixture
+def imported_course(db):
+    """The real course from content/, imported as `make run` does."""
+    call_command("import_course", str(CONTENT_DIR), verbosity=0)
+    return Course.objects.get(slug="redes-neurais")
+
+
+@pytest.fixture
+def make_lesson(db):
+    """Build a lesson (and its course and chapter when missing) with both languages."""
+
+    def make(chapter_number=1, number=1, *, course_slug="course", body_pt="Texto.",
+             body_en="Text.", page=None, **fields):
+        course, _ = Course.objects.get_or_create(
+            slug=course_slug, defaults={"title_pt_br": "Curso", "title_en": "Course"}
+        )
+        chapter, _ = Chapter.objects.get_or_create(
+            course=course, number=chapter_number,
+            defaults={"slug": f"chapter-{chapter_number}",
+                      "title_pt_br": f"Capítulo {chapter_number}",
+                      "title_en": f"Chapter {chapter_number}"},
+        )
+        return Lesson.objects.create(
+            chapter=chapter, number=number, slug=f"lesson-{chapter_number}-{number}",
+            page=page if page is not None else chapter_number * 10 + number,
+            title_pt_br=fields.pop("title_pt_br", f"Lição {chapter_number}.{number}"),
+            title_en=fields.pop("title_en", f"Lesson {chapter_number}.{number}"),
+            body_pt_br=body_pt, body_en=body_en, **fields,
+        )
+
+    return make
