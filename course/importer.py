@@ -13,7 +13,7 @@ from .models import Chapter, Course, Lesson
 
 # Other apps (quizzes) import what they keep in a lesson's folder through these hooks,
 # called inside the same transaction with the saved lesson and its files.
-LESSON_HOOKS: list[Callable[[Lesson, LessonFiles, "ImportReport"], None]] = []
+LESSON_HOOKS: list[Callable[[Lesson, LessonFiles, ImportReport], None]] = []
 
 
 @dataclasses.dataclass

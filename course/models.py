@@ -118,8 +118,8 @@ class Lesson(models.Model):
 
     def refresh_derived_fields(self) -> None:
         """Render every language's body to HTML and compute its reading time."""
-        from modeltranslation.utils import build_localized_fieldname
         from django.conf import settings
+        from modeltranslation.utils import build_localized_fieldname
 
         for code, _name in settings.LANGUAGES:
             body = getattr(self, build_localized_fieldname("body", code)) or ""

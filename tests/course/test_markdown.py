@@ -22,7 +22,9 @@ def test_javascript_links_are_dropped_and_others_get_noopener():
 
 
 def test_latex_becomes_mathml_without_any_script():
-    html = render_markdown("Inline $\\sigma'(x) \\le \\frac{1}{4}$.\n\n$$\\mathrm{Var}(w)=\\frac{2}{n}$$")
+    html = render_markdown(
+        "Inline $\\sigma'(x) \\le \\frac{1}{4}$.\n\n$$\\mathrm{Var}(w)=\\frac{2}{n}$$"
+    )
     assert html.count("<math") == 2
     assert 'display="block"' in html
     assert "<mfrac>" in html

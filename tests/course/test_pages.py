@@ -52,7 +52,9 @@ def test_english_lesson_is_translated_and_links_the_next_page(imported_course, c
     assert response["Content-Language"] == "en"
     assert "18.8. Backpropagation and Training Neural Networks" in page
     assert "Mitigation Strategies" in page
-    assert "Next page 55 · Backpropagation and Training Neural Networks: Weight Initialization" in page
+    assert (
+        "Next page 55 · Backpropagation and Training Neural Networks: Weight Initialization"
+    ) in page
     assert "4 minutes" in page
     html = response.content.decode()
     assert 'href="/en/courses/redes-neurais/inicializacao-de-pesos/"' in html

@@ -19,7 +19,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+        pytest.fail("Debian's chromium is missing: `make test` installs it (apt install chromium)")
     # Playwright's sync API runs an event loop in this thread; the ORM calls the
     # fixtures make here are plain synchronous calls, so allow them.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
