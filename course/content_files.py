@@ -134,8 +134,6 @@ def _read_lesson(folder: Path) -> LessonFiles:
     meta_path = folder / "lesson.yaml"
     data = _load_yaml(meta_path)
     figures = data.get("figures") or []
-    if not isinstance(figures, list) or not all(isinstance(f, dict) for f in figures):
-        raise ContentError(meta_path, "'figures' must be a list of mappings")
     title: dict[str, str] = {}
     summary: dict[str, str] = {}
     body: dict[str, str] = {}
@@ -149,6 +147,7 @@ def _read_lesson(folder: Path) -> LessonFiles:
         title[lang] = meta["title"].strip()
         summary[lang] = str(meta.get("summary") or "").strip()
         body[lang] = text
+    _check_figures(meta_path, figures, body)
     known = {"number", "slug", "page", "figures"}
     return LessonFiles(
         number=_require(meta_path, data, "number", int),
@@ -161,6 +160,22 @@ def _read_lesson(folder: Path) -> LessonFiles:
         folder=folder,
         extra={key: value for key, value in data.items() if key not in known},
     )
+
+
+_FIGURE_MARKER = re.compile(r"^\[\[figure:([^\]]*)\]\]\s*$", re.MULTILINE)
+
+
+def _check_figures(meta_path: Path, figures: list[dict[str, Any]], body: dict[str, str]) -> None:
+    """Check each figure's simulation and parameters, and that every marker is declared."""
+    from simulations.lesson_figures import validate_figure_specs
+
+    validate_figure_specs(figures, meta_path)
+    declared = {figure["name"] for figure in figures}
+    for lang, text in body.items():
+        for name in _FIGURE_MARKER.findall(text):
+            if name not in declared:
+                raise ContentError(meta_path.parent / f"{lang}.md",
+                                   f"[[figure:{name}]] is not declared in lesson.yaml 'figures'")
 
 
 def _check_unique(path: Path, items: list, attribute: str, what: str) -> None:

@@ -2,6 +2,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import CommandError, call_command
 
 from course.content_files import ContentError, read_courses
@@ -68,23 +69,39 @@ def test_changed_file_updates_only_that_lesson(db, content_copy):
     assert Lesson.objects.get(number=9).body_en.rstrip().endswith("One more sentence.")
 
 
+def _rewrite_lesson_yaml(**changes):
+    """Return a change to lesson.yaml: keys set to new values, or removed when None."""
+
+    def rewrite(folder: Path) -> None:
+        path = folder / "lesson.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key, value in changes.items():
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    return rewrite
+
+
 @pytest.mark.parametrize(
     ("break_it", "file_name", "problem"),
     [
         (lambda folder: (folder / "lesson.yaml").write_text("number: [", encoding="utf-8"),
          "lesson.yaml", "invalid YAML"),
-        (lambda folder: (folder / "lesson.yaml").write_text("number: 9\npage: 55\n",
-                                                            encoding="utf-8"),
-         "lesson.yaml", "missing key 'slug'"),
+        (_rewrite_lesson_yaml(slug=None), "lesson.yaml", "missing key 'slug'"),
         (lambda folder: (folder / "pt-br.md").unlink(), "pt-br.md", "Portuguese is required"),
         (lambda folder: (folder / "en.md").write_text("no front matter", encoding="utf-8"),
          "en.md", "front matter"),
-        (lambda folder: (folder / "lesson.yaml").write_text(
-            "number: 9\nslug: Not A Slug\npage: 55\n", encoding="utf-8"),
-         "lesson.yaml", "slug"),
-        (lambda folder: (folder / "lesson.yaml").write_text(
-            "number: 8\nslug: other\npage: 55\n", encoding="utf-8"),
-         "18-backpropagation", "share the number"),
+        (_rewrite_lesson_yaml(slug="Not A Slug"), "lesson.yaml", "slug"),
+        (_rewrite_lesson_yaml(number=8), "18-backpropagation", "share the number"),
+        (_rewrite_lesson_yaml(page="fifty-five"), "lesson.yaml", "'page'"),
+        (_rewrite_lesson_yaml(figures=[{"name": "init-variance",
+                                        "simulation": "no_such_simulation"}]),
+         "lesson.yaml", "unknown simulation"),
+        (_rewrite_lesson_yaml(figures=[]), "pt-br.md",
+         "[[figure:init-variance]] is not declared"),
     ],
 )
 def test_malformed_content_names_the_file_and_imports_nothing(

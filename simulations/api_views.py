@@ -1,0 +1,216 @@
+"""The simulations API: the catalogue, results as JSON, and plots as PNG or SVG.
+
+Every result and image is named by a hash (see :func:`simulations.services.content_key`)
+that is also its ETag: a client that sends it back in If-None-Match gets a 304 without
+anything being run or drawn. Query parameters other than ``seed``, ``lang``, ``kind``
+and ``format`` are the simulation's parameters; a bad one gets a 400 problem that
+names it, in the request's language (``?lang=`` or Accept-Language, Portuguese by
+default, set for every API request by ``config.middleware.ApiLanguageMiddleware``).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags, quote_etag
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api_conditional import ETAG, IF_NONE_MATCH, NOT_MODIFIED
+from config.api_schema import ProblemSerializer
+
+from . import lesson_figures, plots, services
+from .engine import catalogue
+from .engine.core import ParameterError
+from .errors import field_messages
+from .serializers import SimulationSerializer
+
+RESERVED = frozenset({"seed", "lang", "kind", "format"})
+# Results change only with the engine version, which the URL does not carry: clients
+# keep a response for a day and then revalidate it with its ETag (a cheap 304).
+MAX_AGE = 24 * 3600
+
+
+def query_seed(request) -> int:
+    """Return ``?seed=`` as an int (default 0), or raise a 400 naming the field."""
+    raw = request.GET.get("seed", "")
+    if raw.strip() == "":
+        return services.DEFAULT_SEED
+    try:
+        seed = int(raw)
+    except ValueError:
+        raise ValidationError({"seed": [_("Enter a whole number.")]}) from None
+    if not 0 <= seed <= services.MAX_SEED:
+        raise ValidationError({"seed": [_("Must be between 0 and %(limit)s.") % {
+            "limit": services.MAX_SEED}]})
+    return seed
+
+
+def query_params(request) -> dict[str, str]:
+    """Return the simulation parameters of the query string (the last value of each)."""
+    return {name: request.GET[name] for name in request.GET if name not in RESERVED}
+
+
+def conditional(request, key: str, build) -> HttpResponse:
+    """Answer If-None-Match with 304, else ``build()``; both carry the ETag and caching."""
+    etag = quote_etag(key)
+    sent = parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
+    if etag in sent or f"W/{etag}" in sent or "*" in sent:
+        response = HttpResponseNotModified()
+    else:
+        response = build()
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response
+
+
+class SimulationAPIView(APIView):
+    """Public, anonymous and cacheable: no authentication, so nothing per user to look up.
+
+    Errors are JSON problems whatever the client accepts.
+    """
+
+    authentication_classes: tuple = ()
+    permission_classes: tuple = ()
+
+    def perform_content_negotiation(self, request, force=False):
+        # An <img> may accept only image/*: answer errors in JSON rather than with a 406.
+        # Results and images are built by hand, so only errors ever use the renderer.
+        renderer = self.get_renderers()[0]
+        return renderer, renderer.media_type
+
+
+def get_simulation(slug: str):
+    try:
+        return catalogue.get(slug)
+    except KeyError:
+        raise NotFound(_("There is no simulation named “%(slug)s”.") % {"slug": slug}) from None
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in plots.FORMATS:
+        raise NotFound(_("Images are served as %(formats)s.") % {
+            "formats": ", ".join(plots.FORMATS)})
+
+
+def bad_parameters(error: ParameterError) -> ValidationError:
+    return ValidationError(field_messages(error))
+
+
+SEED = OpenApiParameter(
+    "seed", OpenApiTypes.INT,
+    description="Seed of the random draws (0 to 2^32 - 1, default 0): same seed, same numbers.")
+KIND = OpenApiParameter(
+    "kind", OpenApiTypes.STR,
+    description="Which plot of the simulation (see `plot_kinds` in the catalogue; default the "
+                "first).")
+PARAMS = OpenApiParameter(
+    "params", OpenApiTypes.OBJECT, style="form", explode=True,
+    description="The simulation's parameters as query parameters, e.g. `?depth=20&"
+                "activation=relu`; names, types, ranges and defaults are in the catalogue. "
+                "A bad one is a 400 whose `errors` name it.")
+ALT_TEXT = OpenApiParameter(
+    "X-Alt-Text", str, OpenApiParameter.HEADER, response=[200], required=True,
+    description="What the plot shows, computed from the numbers, in the response's language "
+                "(percent-encoded UTF-8): the image's alt text.")
+BAD_PARAMETERS = OpenApiResponse(ProblemSerializer, description=(
+    "Bad parameters: the problem's `errors` has one message per parameter (`attr`)."))
+IMAGES = {(200, "image/png"): OpenApiTypes.BINARY, (200, "image/svg+xml"): OpenApiTypes.STR}
+
+
+class SimulationListView(SimulationAPIView):
+    @extend_schema(tags=["simulations"], responses=SimulationSerializer(many=True),
+                   summary="List the simulations with their parameter schema")
+    def get(self, request):
+        simulations = list(catalogue.SIMULATIONS.values())
+        return Response(SimulationSerializer(simulations, many=True).data)
+
+
+class SimulationDetailView(SimulationAPIView):
+    @extend_schema(tags=["simulations"], responses=SimulationSerializer,
+                   summary="Describe one simulation and its parameters")
+    def get(self, request, slug: str):
+        return Response(SimulationSerializer(get_simulation(slug)).data)
+
+
+class SimulationRunView(SimulationAPIView):
+    @extend_schema(
+        tags=["simulations"], summary="Run a simulation and return its numbers",
+        parameters=[SEED, PARAMS, IF_NONE_MATCH, ETAG],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description=(
+            "The result: per-layer or per-step numbers as lists, inf and NaN as null.")),
+                   304: NOT_MODIFIED, 400: BAD_PARAMETERS},
+    )
+    def get(self, request, slug: str):
+        get_simulation(slug)
+        seed = query_seed(request)
+        try:
+            planned = services.plan_result(slug=slug, raw_params=query_params(request), seed=seed)
+        except ParameterError as error:
+            raise bad_parameters(error) from None
+        return conditional(request, planned.key, lambda: Response(services.get_result(planned)))
+
+
+class SimulationPlotView(SimulationAPIView):
+    @extend_schema(
+        tags=["simulations"], summary="Draw a simulation's result as PNG or SVG",
+        description="`fmt` is `png` or `svg`. Labels are in the request's language; the alt "
+                    "text is in the `X-Alt-Text` header.",
+        parameters=[SEED, KIND, PARAMS, IF_NONE_MATCH, ETAG, ALT_TEXT],
+        responses={**IMAGES, 304: NOT_MODIFIED, 400: BAD_PARAMETERS},
+    )
+    def get(self, request, slug: str, fmt: str):
+        get_simulation(slug)
+        check_format(fmt)
+        seed = query_seed(request)
+        try:
+            planned = services.plan_lone_plot(
+                slug=slug, raw_params=query_params(request), seed=seed,
+                kind=request.GET.get("kind"), language=translation.get_language(), fmt=fmt)
+        except ParameterError as error:
+            raise bad_parameters(error) from None
+        except KeyError:
+            raise ValidationError({"kind": [_("Choose one of: %(choices)s.") % {
+                "choices": ", ".join(kind.name for kind in plots.kinds(slug))}]}) from None
+        return image_response(request, planned)
+
+
+class LessonFigureView(SimulationAPIView):
+    @extend_schema(
+        tags=["simulations"], summary="Draw a figure declared by a lesson",
+        description="A figure compares one or more results of one simulation, as the "
+                    "lesson's `figures` declare it. `fmt` is `png` or `svg`.",
+        parameters=[IF_NONE_MATCH, ETAG, ALT_TEXT],
+        responses={**IMAGES, 304: NOT_MODIFIED},
+    )
+    def get(self, request, course_slug: str, lesson_slug: str, name: str, fmt: str):
+        check_format(fmt)
+        planned = lesson_figures.plan_lesson_figure(
+            course_slug=course_slug, lesson_slug=lesson_slug, name=name,
+            language=translation.get_language(), fmt=fmt)
+        if planned is None:
+            raise NotFound(_("This lesson has no figure named “%(name)s”.") % {"name": name})
+        return image_response(request, planned)
+
+
+def image_response(request, planned: services.PlotRequest) -> HttpResponse:
+    """Return the image (or a 304) with its ETag, caching headers and alt text."""
+
+    def build() -> HttpResponse:
+        image = services.get_plot(planned)
+        response = HttpResponse(image.content, content_type=image.content_type)
+        response["X-Alt-Text"] = _header_text(image.alt)
+        return response
+
+    return conditional(request, planned.key, build)
+
+
+def _header_text(text: str) -> str:
+    return quote(text, safe=" ,.:;()=^-")

@@ -1,0 +1,65 @@
+"""Plot of the activations simulation: each function beside its derivative."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils.translation import gettext as _
+from matplotlib.figure import Figure
+
+from ..descriptions import choice_label
+from . import style
+from .common import Series, as_array, join, names, number
+
+
+def config_label(data) -> str:
+    """Name a lone result by its input range."""
+    params = data["params"]
+    return _("inputs from %(low)s to %(high)s") % {
+        "low": number(params["x_min"]), "high": number(params["x_max"])}
+
+
+def draw_functions(series: Sequence[Series]) -> tuple[Figure, str]:
+    """Draw f(x) on the left and f'(x) on the right for every activation of one result.
+
+    Several results would only repeat the same curves on other ranges: the first is drawn.
+    """
+    data = series[0].data
+    x = data["x"]
+    figure, (value_ax, slope_ax) = style.new_figure(panels=2)
+    for index, (name, curves) in enumerate(data["activations"].items()):
+        line = style.series_style(index, markers=False)
+        value_ax.plot(x, as_array(curves["values"]), label=choice_label(name), **line)
+        slope_ax.plot(x, as_array(curves["derivatives"]), **line)
+    for ax in (value_ax, slope_ax):
+        ax.axvline(0, color=style.GRID, linewidth=1.0, zorder=0)
+    style.label_axes(value_ax, title=_("Activation functions"), xlabel="x", ylabel="f(x)")
+    style.label_axes(slope_ax, title=_("Their derivatives"), xlabel="x", ylabel="f′(x)")
+    style.add_legend(value_ax, location="upper left")
+    return figure, _describe(data)
+
+
+def _describe(data) -> str:
+    activations = data["activations"]
+    sentences = [_("Left: %(names)s for inputs x from %(low)s to %(high)s. Right: their "
+                   "derivatives.") % {
+        "names": names([choice_label(name) for name in activations]),
+        "low": number(data["params"]["x_min"]), "high": number(data["params"]["x_max"])}]
+    for name, curves in activations.items():
+        values = {"name": choice_label(name),
+                  "peak": number(curves["max_derivative_on_grid"])}
+        if curves["inactive_kind"] == "saturated":
+            values["bound"] = number(curves["inactive_above"])
+            sentence = _("The derivative of %(name)s peaks at %(peak)s and is close to zero "
+                         "beyond |x| = %(bound)s, where the function saturates.")
+        elif curves["inactive_kind"] == "dead":
+            values["peak"] = number(curves["max_derivative"])
+            sentence = _("The derivative of %(name)s is %(peak)s for positive x and zero for "
+                         "negative x.")
+        else:
+            values["peak"] = number(curves["max_derivative"])
+            values["leak"] = number(curves["inactive_max_derivative"])
+            sentence = _("The derivative of %(name)s is %(peak)s for positive x and %(leak)s "
+                         "for negative x.")
+        sentences.append(sentence % values)
+    return join(sentences)

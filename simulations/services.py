@@ -1,0 +1,164 @@
+"""Run simulations and draw their plots, through Django's cache.
+
+Everything a simulation returns is a pure function of (simulation, normalized params,
+seed, engine version), and an image also of the language and format, so one hash of
+those names a response for good: it is the cache key and the HTTP ETag. The cache is
+Django's default one (Redis when ``REDIS_URL`` is set, so every app process shares it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.cache import cache
+
+from . import plots
+from .engine import catalogue
+from .engine.core import ENGINE_VERSION, normalized
+
+# Entries never go stale (the engine version is in the key); the timeout only lets a
+# shared cache forget what nobody asks for any more.
+CACHE_TIMEOUT = 30 * 24 * 3600
+DEFAULT_SEED = 0
+MAX_SEED = 2**32 - 1
+
+
+@dataclasses.dataclass(frozen=True)
+class ResultRequest:
+    """A validated request for one result, named by its key (the cache key and ETag)."""
+
+    slug: str
+    params: Any  # the simulation's frozen parameter object
+    seed: int
+    key: str
+
+
+@dataclasses.dataclass(frozen=True)
+class PlotRequest:
+    """A validated request for one image of one or several labelled results."""
+
+    slug: str
+    kind: str
+    series: tuple[tuple[str, Any], ...]  # (legend label, frozen parameters)
+    seed: int
+    language: str
+    fmt: str
+    key: str
+
+
+def content_key(
+    *, slug: str, params: Any, seed: int, language: str = "", fmt: str
+) -> str:
+    """Return the sha256 that names one response: the cache key and the ETag.
+
+    ``params`` is a simulation's normalized parameters, or for a figure of several
+    results anything JSON can encode that names them (their labels and parameters).
+    """
+    payload = json.dumps(
+        {"simulation": slug, "params": params, "seed": seed, "engine": ENGINE_VERSION,
+         "language": language, "format": fmt},
+        sort_keys=True, separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def run_simulation(*, slug: str, raw_params: Mapping[str, Any] | None, seed: int) -> Any:
+    """Validate the raw parameters and run the simulation (uncached).
+
+    Raises KeyError for an unknown simulation and ParameterError for bad parameters.
+    """
+    simulation = catalogue.get(slug)
+    return simulation.run(simulation.validate(raw_params), seed)
+
+
+def plan_result(*, slug: str, raw_params: Mapping[str, Any] | None, seed: int) -> ResultRequest:
+    """Validate a request for a result and name it, without running anything.
+
+    Raises KeyError for an unknown simulation and ParameterError for bad parameters.
+    """
+    params = catalogue.get(slug).validate(raw_params)
+    key = content_key(slug=slug, params=normalized(params), seed=seed, fmt="json")
+    return ResultRequest(slug, params, seed, key)
+
+
+def get_result(request: ResultRequest) -> dict[str, Any]:
+    """Return the result as JSON-safe data, from the cache when it was computed before."""
+    data = cache.get(_cache_name(request.key))
+    if data is None:
+        data = catalogue.get(request.slug).run(request.params, request.seed).to_dict()
+        cache.set(_cache_name(request.key), data, CACHE_TIMEOUT)
+    return data
+
+
+def plan_plot(
+    *,
+    slug: str,
+    series: Sequence[tuple[str, Mapping[str, Any] | None]],
+    seed: int,
+    kind: str | None,
+    language: str,
+    fmt: str,
+) -> PlotRequest:
+    """Validate a request for an image and name it, without drawing anything.
+
+    ``series`` pairs each legend label (already in ``language``; "" for a lone result,
+    which the plot names by its configuration) with raw parameters. Raises KeyError for
+    an unknown simulation or kind of plot, ValueError for an unknown format and
+    ParameterError for bad parameters.
+    """
+    simulation = catalogue.get(slug)
+    kind_name = plots.get_kind(slug, kind).name
+    if fmt not in plots.FORMATS:
+        raise ValueError(f"unknown image format {fmt!r}")
+    validated = tuple((label, simulation.validate(raw)) for label, raw in series)
+    named = {"kind": kind_name,
+             "series": [{"label": label, "params": normalized(params)}
+                        for label, params in validated]}
+    key = content_key(slug=slug, params=named, seed=seed, language=language, fmt=fmt)
+    return PlotRequest(slug, kind_name, validated, seed, language, fmt, key)
+
+
+def plan_lone_plot(
+    *, slug: str, raw_params: Mapping[str, str], seed: int, kind: str | None, language: str,
+    fmt: str,
+) -> PlotRequest:
+    """Plan the image of one result from query-string parameters (remembered: see below)."""
+    return _plan_lone_plot(slug, tuple(sorted(raw_params.items())), seed, kind, language, fmt)
+
+
+# Planning is a pure function of the query, and a cached image's request is nothing but
+# planning and one cache read: remembering recent plans keeps a cached plot as cheap to
+# serve as a trivial page. Failed plans (bad parameters) raise and are not remembered.
+@functools.lru_cache(maxsize=1024)
+def _plan_lone_plot(slug, raw_items, seed, kind, language, fmt) -> PlotRequest:
+    return plan_plot(slug=slug, series=[("", dict(raw_items))], seed=seed, kind=kind,
+                     language=language, fmt=fmt)
+
+
+def get_plot(request: PlotRequest) -> plots.Image:
+    """Return the image, from the cache when it was drawn before.
+
+    Results are taken from (and left in) the cache too, so drawing a figure in the
+    other language or format does not run the simulations again.
+    """
+    stored = cache.get(_cache_name(request.key))
+    if stored is not None:
+        return plots.Image(**stored)
+    drawn = [
+        plots.Series(label, get_result(plan_result(
+            slug=request.slug, raw_params=normalized(params), seed=request.seed)))
+        for label, params in request.series
+    ]
+    image = plots.render(request.slug, drawn, kind=request.kind, fmt=request.fmt,
+                         language=request.language)
+    cache.set(_cache_name(request.key), dataclasses.asdict(image), CACHE_TIMEOUT)
+    return image
+
+
+def _cache_name(key: str) -> str:
+    return f"simulations:{key}"

@@ -1,0 +1,81 @@
+"""The lab: a GET form of the parameters, the plot as an <img>, errors under their fields."""
+
+import html
+import re
+
+import pytest
+
+LAB = "/{lang}/lab/"
+
+
+def page(client, url, **query):
+    response = client.get(url, query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_lab_lists_every_simulation(client):
+    body = page(client, LAB.format(lang="en"))
+    for slug in ("mlp_gradient_flow", "training_dynamics", "recurrent_gradient_flow",
+                 "activations", "init_variance", "gradient_check"):
+        assert f'href="/en/lab/{slug}/"' in body
+
+
+def test_lab_page_without_javascript_shows_the_plot_with_alt_text_and_key_numbers(client):
+    body = page(client, LAB.format(lang="en") + "mlp_gradient_flow/")
+    assert "<script" not in body
+    assert re.search(r'<form class="lab-form[^"]*" method="get"', body)
+    image = re.search(r'<img src="([^"]+)" alt="([^"]+)"', body)
+    assert image is not None
+    src, alt = html.unescape(image.group(1)), html.unescape(image.group(2))
+    assert src.startswith("/api/v1/simulations/mlp_gradient_flow/plot.png?")
+    assert "network of 10 layers" in alt
+    assert client.get(src)["Content-Type"] == "image/png"
+    assert "Key numbers" in body and "Gradient norm at layer 1" in body
+
+
+def test_lab_form_runs_the_submitted_parameters(client):
+    body = page(client, LAB.format(lang="en") + "recurrent_gradient_flow/", cell="lstm",
+                steps=20, hidden_size=16, input_size=4, batch_size=8, spectral_radius=1.1,
+                recurrent_matrix="orthogonal", input_scale=1, forget_bias=1, seed=5)
+    assert "LSTM, spectral radius 1.1" in html.unescape(body)
+    assert "steps=20" in body and "seed=5" in body
+    assert "Gradient norm at step 20" in body
+
+
+def test_lab_form_shows_errors_under_their_fields_and_no_plot(client):
+    body = page(client, LAB.format(lang="en") + "mlp_gradient_flow/", depth=1000,
+                width="wide", activation="relu")
+    assert 'id="id_depth_error"' in body and "Must be at most 60." in body
+    assert 'id="id_width_error"' in body and "Enter a whole number." in body
+    assert "<img" not in body
+    assert 'value="relu" selected' in body  # the learner's other choices are kept
+
+
+def test_lab_form_errors_are_in_portuguese_on_the_portuguese_page(client):
+    """Needs the compiled pt-BR catalogue."""
+    body = page(client, LAB.format(lang="pt-br") + "mlp_gradient_flow/", depth=1000)
+    assert "Deve ser no máximo 60." in body
+
+
+def test_lab_form_reports_cross_field_problems(client):
+    body = page(client, LAB.format(lang="en") + "mlp_gradient_flow/", batch_norm="on",
+                batch_size=1)
+    assert 'id="id_batch_size_error"' in body
+    assert "Batch normalization needs at least 2 examples per batch." in body
+
+
+def test_an_unticked_checkbox_means_false(client):
+    body = page(client, LAB.format(lang="en") + "training_dynamics/", depth=2, steps=5)
+    assert "batch_norm=False" in body
+
+
+@pytest.mark.parametrize("query", [{"seed": "-3"}, {"kind": "pie"}, {"init_std": "nan"},
+                                   {"points": "1e9"}, {"x_min": "9", "x_max": "1"}])
+def test_nonsense_in_the_query_never_makes_a_500(client, query):
+    for slug in ("mlp_gradient_flow", "activations"):
+        assert client.get(LAB.format(lang="en") + f"{slug}/", query).status_code == 200
+
+
+def test_unknown_simulation_is_a_404(client):
+    assert client.get(LAB.format(lang="en") + "nope/").status_code == 404
