@@ -7,6 +7,7 @@ REDIS_URL, SECURE_SSL_REDIRECT, LOG_LEVEL. See README.md, "Configuration".
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,7 +44,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "knox",
+    "drf_standardized_errors",
+    "accounts",
     "course",
+    "quizzes",
     "simulations",
 ]
 
@@ -52,6 +57,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware: /api/ requests take ?lang= or Accept-Language instead.
+    "config.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,9 +141,13 @@ STORAGES = {
     },
 }
 
+# The API (docs/api.md). Errors are RFC 9457 problems (config/api_problems.py), tokens are
+# django-rest-knox's (docs/adr/0002-api-tokens.md), throttles count in the cache: Redis
+# when REDIS_URL is set, so every app process enforces the same limit.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -144,16 +155,58 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env_str("API_AUTH_THROTTLE_RATE", "10/minute"),
+        "attempts": env_str("API_ATTEMPTS_THROTTLE_RATE", "60/minute"),
+    },
+    # Throttles count per client address: REMOTE_ADDR, or, behind NUM_PROXIES proxies,
+    # the address they appended to X-Forwarded-For (never one the client wrote itself).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "config.api_problems.ProblemExceptionHandler",
+    "EXCEPTION_FORMATTER_CLASS": "config.api_problems.ProblemFormatter",
+    "ERROR_SCHEMAS": {
+        code: "config.api_schema.ProblemSerializer"
+        for code in ("400", "401", "403", "404", "405", "406", "415", "429", "500")
+    },
+}
+REST_KNOX = {"TOKEN_TTL": timedelta(days=30)}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gradiente API",
-    "DESCRIPTION": "Courses, lessons, exercises and live simulations for the Gradiente apps.",
+    "DESCRIPTION": (
+        "Courses, lessons, exercises and live simulations for the Gradiente apps. "
+        "A walkthrough with real requests is in docs/api.md.\n\n"
+        "**Authentication**: register or log in to get a token, then send "
+        "`Authorization: Token <token>`. Tokens last 30 days; logout revokes one at once.\n\n"
+        "**Language**: `?lang=en` or `Accept-Language`; Portuguese (`pt-br`) is the "
+        "fallback. `Content-Language` names the language of every response.\n\n"
+        "**Errors**: every error is an RFC 9457 problem (`application/problem+json`, "
+        "schema `Problem`) with a translated `title` and `detail`, and `errors` per field "
+        "for invalid input.\n\n"
+        "**Lists** are paginated (`?page=`, `?page_size=` up to 100) in a stable order. "
+        "**Details** carry an `ETag`: send it back in `If-None-Match` to get 304. "
+        "**Throttling**: logins and registrations are limited per client address; a 429 "
+        "says when to retry (`Retry-After`)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Separate request and response components, so write-only fields (a password) appear
+    # only in requests.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "TAGS": [
+        {"name": "auth", "description": "Accounts and tokens for the app."},
+        {"name": "courses", "description": "The catalogue and each course's contents."},
+        {"name": "lessons", "description": "A lesson's text, figures and neighbours."},
+    ],
     # Swagger UI and Redoc from the project's own static files, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No badge fetched from validator.swagger.io (config/urls.py drops Redoc's web fonts).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 LOGIN_URL = "login"

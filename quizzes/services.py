@@ -1,0 +1,323 @@
+"""What learners and instructors do with questions: get a variant, answer, re-check.
+
+:func:`record_attempt` is what every interface calls to answer (the web form now, the
+REST API later): it finds the learner's variant, snapshots the question in their
+language, grades with :func:`quizzes.grading.grade` and, for a logged-in learner,
+stores the attempt and, when it is correct, refreshes the lesson's completion in the
+same transaction (``course.services.refresh_lesson_completion``). Anonymous learners get
+the same feedback and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from modeltranslation.utils import build_localized_fieldname
+
+from course.services import refresh_lesson_completion
+from simulations.engine.core import ENGINE_VERSION
+
+from . import grading, variants
+from .models import Attempt, Choice, Question, Variant
+
+ANONYMOUS_LEARNER = "anonymous"
+CACHE_SECONDS = 24 * 3600
+
+
+@dataclasses.dataclass(frozen=True)
+class LearnerVariant:
+    answer: grading.VariantAnswer
+    fingerprint: str
+    row: Variant | None = None  # stored for logged-in learners
+
+    @property
+    def token(self) -> str:
+        """Return a short hash of what the learner was shown (never the answer)."""
+        shown = json.dumps([self.fingerprint, self.answer.seed, dict(self.answer.params)],
+                           sort_keys=True, default=str)
+        return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
+
+@dataclasses.dataclass(frozen=True)
+class AttemptResult:
+    outcome: grading.Outcome
+    snapshot: grading.QuestionSnapshot
+    variant: LearnerVariant | None = None
+    attempt: Attempt | None = None
+    tries_used: int = 0
+    tries_left: int | None = None  # None: unlimited
+    solved: bool = False
+    repeated: bool = False  # the same wrong answer again: not another try
+
+
+def learner_key(user: Any) -> str:
+    return f"user:{user.pk}" if user is not None and user.is_authenticated else ANONYMOUS_LEARNER
+
+
+def _choices(question: Question, choices: Sequence[Choice] | None) -> list[Choice]:
+    return list(question.choices.all()) if choices is None else list(choices)
+
+
+def simulation_spec(question: Question, choices: Sequence[Choice] | None = None
+                    ) -> variants.SimulationSpec | None:
+    if not question.simulation:
+        return None
+    rules = tuple(
+        variants.ChoiceRule(choice.id, choice.predicate or question.choice_predicate,
+                            choice.params or {})
+        for choice in _choices(question, choices)
+        if choice.judged_by_simulation
+    )
+    return variants.SimulationSpec(
+        simulation=question.simulation,
+        fixed=question.fixed_params or {},
+        vary=question.varied_params or {},
+        quantity=question.quantity if question.kind == Question.Kind.NUMERIC else "",
+        choice_rules=rules,
+    )
+
+
+def compute_cached(spec: variants.SimulationSpec, seed: int) -> LearnerVariant:
+    """Compute a variant's answer, once per (question spec, seed, engine version)."""
+    key = f"quizzes:variant:{ENGINE_VERSION}:{spec.fingerprint()}:{seed}"
+    data = cache.get(key)
+    if data is None:
+        data = variants.compute_variant(spec, seed).answer.to_dict()
+        cache.set(key, data, CACHE_SECONDS)
+    data = {**data, "correct_choices": tuple(data["correct_choices"])}
+    return LearnerVariant(grading.VariantAnswer(**data), spec.fingerprint())
+
+
+def _store(row: Variant, computed: LearnerVariant) -> None:
+    answer = computed.answer
+    row.seed, row.params, row.engine_version = answer.seed, dict(answer.params), ENGINE_VERSION
+    row.fingerprint, row.value = computed.fingerprint, answer.value
+    row.correct_choices = list(answer.correct_choices)
+
+
+def _replace(row: Variant, computed: LearnerVariant) -> int:
+    """Recompute a stale variant, keep the old answer in its history, flag regraded attempts.
+
+    Only an engine change with the same question re-grades: after an instructor's edit the
+    old attempts answered a different variant and stay as they were. Return the number of
+    attempts flagged for review.
+    """
+    engine_only = row.fingerprint == computed.fingerprint
+    row.history = [*row.history, {
+        "engine_version": row.engine_version, "fingerprint": row.fingerprint,
+        "params": row.params, "value": row.value, "correct_choices": row.correct_choices,
+        "replaced_at": timezone.now().isoformat(),
+    }]
+    _store(row, computed)
+    row.save()
+    if not engine_only:
+        return 0
+    flagged = [
+        attempt.pk
+        for attempt in row.attempts.filter(needs_review=False)
+        if grading.grade(grading.QuestionSnapshot.from_dict(attempt.snapshot["question"]),
+                         computed.answer, attempt.answer).correct != attempt.is_correct
+    ]
+    return Attempt.objects.filter(pk__in=flagged).update(needs_review=True)
+
+
+_UNREAD = object()
+
+
+def learner_variant(*, question: Question, user: Any, choices: Sequence[Choice] | None = None,
+                    stored: Variant | None | object = _UNREAD) -> LearnerVariant | None:
+    """Return the learner's variant; store it (or refresh a stale one) for a logged-in learner.
+
+    ``stored`` is the learner's Variant row (or None) when the caller already read it.
+    """
+    spec = simulation_spec(question, choices)
+    if spec is None:
+        return None
+    seed = variants.variant_seed(question.stable_key, learner_key(user))
+    if user is None or not user.is_authenticated:
+        return compute_cached(spec, seed)
+    row = Variant.objects.filter(question=question, user=user).first() \
+        if stored is _UNREAD else stored
+    fingerprint = spec.fingerprint()
+    if row is None or row.engine_version != ENGINE_VERSION or row.fingerprint != fingerprint:
+        computed = compute_cached(spec, seed)
+        if row is None:
+            row = Variant(question=question, user=user)
+            _store(row, computed)
+            try:
+                with transaction.atomic():
+                    row.save()
+            except IntegrityError:  # the same learner's other request stored it first
+                row = Variant.objects.get(question=question, user=user)
+        else:
+            _replace(row, computed)
+    return LearnerVariant(row.as_answer(), row.fingerprint, row)
+
+
+def lab_url(question: Question, variant: LearnerVariant | None) -> str:
+    """Return the lab page that runs exactly this variant (its parameters and seed)."""
+    if variant is None:
+        return ""
+    try:
+        url = reverse("simulations:detail", kwargs={"slug": question.simulation})
+    except NoReverseMatch:
+        return ""
+    return f"{url}?{urlencode({**variant.answer.params, 'seed': variant.answer.seed})}"
+
+
+def refresh_variants(*, questions: Sequence[Question] | None = None) -> dict[str, int]:
+    """Recompute every stored variant made by another engine version (or question spec)."""
+    report = {"checked": 0, "recomputed": 0, "flagged": 0}
+    rows = Variant.objects.select_related("question__lesson__course")
+    if questions is not None:
+        rows = rows.filter(question__in=questions)
+    for row in rows.iterator():
+        report["checked"] += 1
+        spec = simulation_spec(row.question)
+        if spec is None:
+            continue
+        if row.engine_version != ENGINE_VERSION or row.fingerprint != spec.fingerprint():
+            report["flagged"] += _replace(row, compute_cached(spec, row.seed))
+            report["recomputed"] += 1
+    return report
+
+
+def question_snapshot(*, question: Question, language: str, variant: LearnerVariant | None,
+                      choices: Sequence[Choice] | None = None) -> grading.QuestionSnapshot:
+    """Return the question as the learner sees it: texts in ``language``, values filled in."""
+    params = variant.answer.params if variant else {}
+
+    def fill(text: str) -> str:
+        return variants.render_prompt(text or "", params, language)
+
+    def own(field: str) -> str:  # no fallback: an empty text means the built-in sentence
+        return fill(getattr(question, build_localized_fieldname(field, language), "") or "")
+
+    with translation.override(language):
+        choice_snapshots = tuple(
+            grading.ChoiceSnapshot(id=c.id, text=fill(c.text), is_correct=c.is_correct,
+                                   feedback=fill(c.feedback), by_simulation=c.judged_by_simulation)
+            for c in _choices(question, choices)
+        )
+        return grading.QuestionSnapshot(
+            id=question.id, kind=question.kind, language=language,
+            prompt=fill(question.prompt), explanation=fill(question.explanation),
+            feedback_correct=own("feedback_correct"), feedback_wrong=own("feedback_wrong"),
+            choices=choice_snapshots, answer=question.answer, rtol=question.rtol,
+            atol=question.atol, log_scale=question.log_scale,
+            partial_credit=question.partial_credit,
+            explanation_after_tries=question.explanation_after_tries,
+            solution_policy=question.solution_policy,
+            solution_after_tries=question.solution_after_tries,
+        )
+
+
+def _stored_outcome(data: dict) -> grading.Outcome:
+    data = {**data, "choice_feedback": tuple(tuple(pair) for pair in data["choice_feedback"])}
+    return grading.Outcome(**data)
+
+
+def _history(question: Question, user: Any) -> tuple[list[Attempt], int, bool]:
+    attempts = list(Attempt.objects.filter(question=question, user=user).order_by("created_at"))
+    counted = [attempt for attempt in attempts if attempt.counts_as_try]
+    return counted, len(counted), any(attempt.is_correct for attempt in attempts)
+
+
+def _tries_left(question: Question, used: int) -> int | None:
+    return None if question.max_tries is None else max(0, question.max_tries - used)
+
+
+def record_attempt(
+    *,
+    question: Question,
+    user: Any,
+    answer: Any,
+    language: str,
+    answer_text: str = "",
+    idempotency_key: str = "",
+    shown_token: str | None = None,
+) -> AttemptResult:
+    """Grade a learner's answer and, for a logged-in learner, store it with a snapshot.
+
+    ``answer`` is choice ids or a number (or the text typed); ``shown_token`` is the
+    :attr:`LearnerVariant.token` of the variant the learner was shown, when known: if the
+    question changed since, the answer is not graded. A format error, a repeated wrong
+    answer and answers after a correct one do not count as tries; once ``max_tries`` are
+    used up nothing more is graded. The same ``idempotency_key`` returns the first result.
+    """
+    authenticated = user is not None and user.is_authenticated
+    with transaction.atomic():
+        if authenticated:
+            # One answer at a time per learner, so that tries are counted exactly.
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            if idempotency_key:
+                earlier = Attempt.objects.filter(user=user, idempotency_key=idempotency_key)
+                if earlier := earlier.select_related("variant").first():
+                    return _replay(question, earlier)
+        choices = list(question.choices.all())
+        variant = learner_variant(question=question, user=user, choices=choices)
+        snapshot = question_snapshot(question=question, language=language, variant=variant,
+                                     choices=choices)
+        variant_answer = variant.answer if variant else None
+        if shown_token is not None and variant is not None and shown_token != variant.token:
+            outcome = grading.Outcome(False, 0.0, format_error="changed",
+                                      format_error_message=grading.text(language, "changed"))
+            return AttemptResult(outcome, snapshot, variant)
+        if not authenticated:
+            return AttemptResult(grading.grade(snapshot, variant_answer, answer), snapshot, variant)
+        counted, used, solved = _history(question, user)
+        if not solved and question.max_tries is not None and used >= question.max_tries:
+            outcome = grading.locked(snapshot, variant_answer, tries=used)
+            return AttemptResult(outcome, snapshot, variant, tries_used=used, tries_left=0)
+        try:
+            normalized = grading.normalize_answer(snapshot, answer)
+        except grading.FormatError:
+            outcome = grading.grade(snapshot, variant_answer, answer)
+            return AttemptResult(outcome, snapshot, variant, tries_used=used,
+                                 tries_left=_tries_left(question, used), solved=solved)
+        stored_answer = json.loads(json.dumps(normalized))
+        wrong = [a for a in counted if not a.is_correct]
+        repeated = not solved and any(
+            a.answer == stored_answer and a.variant_id == _row_id(variant) for a in wrong
+        )
+        outcome = grading.grade(snapshot, variant_answer, answer,
+                                wrong_tries_before=len(wrong) - repeated)
+        counts = not solved and not repeated
+        attempt = Attempt.objects.create(
+            question=question, user=user, variant=variant.row if variant else None,
+            answer=stored_answer, answer_text=str(answer_text or "")[:100],
+            is_correct=outcome.correct, score=outcome.score, counts_as_try=counts,
+            language=language, idempotency_key=idempotency_key,
+            snapshot={"question": snapshot.to_dict(),
+                      "variant": variant_answer.to_dict() if variant_answer else None,
+                      "fingerprint": variant.fingerprint if variant else "",
+                      "outcome": outcome.to_dict()},
+        )
+        if outcome.correct:  # the lesson may now be completed (and the course certified)
+            refresh_lesson_completion(user=user, lesson=question.lesson)
+        used += counts
+        return AttemptResult(outcome, snapshot, variant, attempt, tries_used=used,
+                             tries_left=_tries_left(question, used),
+                             solved=solved or outcome.correct, repeated=repeated)
+
+
+def _row_id(variant: LearnerVariant | None) -> int | None:
+    return variant.row.pk if variant and variant.row else None
+
+
+def _replay(question: Question, attempt: Attempt) -> AttemptResult:
+    """Return the result of an attempt already stored (a retried request)."""
+    snapshot = grading.QuestionSnapshot.from_dict(attempt.snapshot["question"])
+    counted, used, solved = _history(question, attempt.user)
+    return AttemptResult(_stored_outcome(attempt.snapshot["outcome"]), snapshot, None, attempt,
+                         tries_used=used, tries_left=_tries_left(question, used), solved=solved)

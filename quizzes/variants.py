@@ -1,0 +1,239 @@
+"""Per-learner variants of simulation-checked questions, and their computed answers.
+
+A question checked by simulation declares, without code (see docs/authoring.md):
+
+- ``simulation``: a slug of the engine's catalogue, e.g. ``mlp_gradient_flow``;
+- ``fixed``: parameters every learner gets, e.g. ``{"width": 256}``;
+- ``vary``: parameters drawn per learner, each a list of values to pick from or a range
+  ``{"min": 4, "max": 12}`` (integers for integer parameters; floats rounded to
+  ``digits`` significant digits, default 2, drawn log-uniformly with ``log: true``, or on
+  a grid with ``step``);
+- ``quantity`` (numeric questions): a formula over the result's ``to_dict()`` or a name
+  of :data:`QUANTITIES` (see :mod:`.expressions`);
+- per choice, an optional ``predicate`` (a condition over the result) and ``params``
+  (overrides for that choice's own run: "which of these configurations...").
+
+Each draw comes from a seed derived with SHA-256 from the question and the learner, and
+each parameter from its own hash of that seed, so a learner always gets the same
+variant, on any machine, and adding a varied parameter leaves the others' values alone.
+The simulation then runs on the variant's parameters with the same seed.
+
+Pure Python and numpy (through the engine), no Django.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import itertools
+import json
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from simulations.engine import catalogue
+from simulations.engine.core import ENGINE_VERSION, Simulation, normalized
+
+from .expressions import evaluate_condition, evaluate_number
+from .grading import VariantAnswer
+
+# Named quantities per simulation: what instructors most often check, by a plain name.
+# Every key of a result's to_dict() is available as well (grad_ratio_first_to_last...).
+QUANTITIES: dict[str, dict[str, str]] = {
+    "mlp_gradient_flow": {
+        "hidden_grad_ratio_first_to_last": "hidden_grad_norms[0] / hidden_grad_norms[-1]",
+        "activation_std_ratio_last_to_first": "activation_stds[-1] / activation_stds[0]",
+        "first_layer_weight_grad_norm": "weight_grad_norms[0]",
+        "last_layer_weight_grad_norm": "weight_grad_norms[-1]",
+        "last_layer_activation_std": "activation_stds[-1]",
+    },
+    "recurrent_gradient_flow": {
+        "first_step_grad_norm": "grad_h_norms[0]",
+        "last_step_grad_norm": "grad_h_norms[-1]",
+    },
+}
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_BOOL_WORDS = {"pt-br": ("sim", "não"), "en": ("yes", "no")}
+
+
+@dataclasses.dataclass(frozen=True)
+class ChoiceRule:
+    """A choice judged by the simulation: true when ``predicate`` holds for the variant."""
+
+    choice_id: int
+    predicate: str
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class SimulationSpec:
+    simulation: str
+    fixed: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    vary: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    quantity: str = ""
+    choice_rules: tuple[ChoiceRule, ...] = ()
+
+    def fingerprint(self) -> str:
+        """Return a hash of everything that decides a variant's answer (not the texts)."""
+        rules = sorted(
+            ([rule.choice_id, rule.predicate, dict(rule.params)] for rule in self.choice_rules),
+            key=lambda rule: rule[0],
+        )
+        data = [self.simulation, dict(self.fixed), dict(self.vary), self.quantity, rules]
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
+
+
+@dataclasses.dataclass(frozen=True)
+class ComputedVariant:
+    answer: VariantAnswer
+    fingerprint: str
+    result: Mapping[str, Any]  # the main run's to_dict(), for previews
+
+
+def get_simulation(slug: str) -> Simulation:
+    """Return the engine's simulation named ``slug``; KeyError when there is none."""
+    return catalogue.get(slug)
+
+
+def available_simulations() -> list[str]:
+    return list(catalogue.SIMULATIONS)
+
+
+def variant_seed(question_key: str, learner_key: str) -> int:
+    """Return a 32-bit seed from the question's stable key and the learner's key.
+
+    32 bits, so that the lab (which takes seeds below 2**32) reproduces a variant's run.
+    """
+    digest = hashlib.sha256(f"gradiente-variant\x00{question_key}\x00{learner_key}".encode())
+    return int.from_bytes(digest.digest()[:4], "big")
+
+
+def _unit(seed: int, name: str) -> float:
+    """Return a number in [0, 1) from the seed and one parameter's name."""
+    digest = hashlib.sha256(f"{seed}\x00{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def round_significant(value: float, digits: int) -> float:
+    return float(f"{value:.{digits}g}")
+
+
+def draw_value(rule: Any, kind: str, unit: float) -> Any:
+    """Draw one parameter's value from its rule, given a number ``unit`` in [0, 1)."""
+    if isinstance(rule, Mapping) and "choices" in rule:
+        rule = rule["choices"]
+    if isinstance(rule, list | tuple):
+        return rule[min(int(unit * len(rule)), len(rule) - 1)]
+    low, high = rule["min"], rule["max"]
+    if "step" in rule:
+        count = math.floor((high - low) / rule["step"] + 1e-9) + 1
+        value = low + rule["step"] * min(int(unit * count), count - 1)
+        return int(round(value)) if kind == "int" else round(value, 12)
+    if rule.get("log"):
+        value = 10 ** (math.log10(low) + unit * (math.log10(high) - math.log10(low)))
+    elif kind == "int":
+        return int(low) + min(int(unit * (high - low + 1)), int(high - low))
+    else:
+        value = low + unit * (high - low)
+    if kind == "int":
+        return int(min(max(round(value), low), high))
+    return min(max(round_significant(value, int(rule.get("digits", 2))), low), high)
+
+
+def param_kinds(simulation: Simulation) -> dict[str, str]:
+    return {spec.name: spec.type for spec in simulation.specs()}
+
+
+def draw_params(vary: Mapping[str, Any], seed: int, kinds: Mapping[str, str]) -> dict[str, Any]:
+    """Return the varied parameters' values for ``seed`` (reproducible on any machine)."""
+    return {
+        name: draw_value(rule, kinds.get(name, "float"), _unit(seed, name))
+        for name, rule in vary.items()
+    }
+
+
+def rule_extremes(rule: Any) -> list[Any]:
+    """Return the values that bound a rule: every choice, or the range's ends."""
+    if isinstance(rule, Mapping) and "choices" in rule:
+        return list(rule["choices"])
+    if isinstance(rule, list | tuple):
+        return list(rule)
+    return [rule["min"], rule["max"]]
+
+
+def corner_cases(vary: Mapping[str, Any], limit: int = 64) -> list[dict[str, Any]]:
+    """Return up to ``limit`` combinations of every rule's extremes (to validate ranges)."""
+    names = list(vary)
+    combos = itertools.product(*(rule_extremes(vary[name]) for name in names))
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.islice(combos, limit)]
+
+
+def _run(simulation: Simulation, raw: Mapping[str, Any], seed: int) -> tuple[Any, dict]:
+    params = simulation.validate(raw)  # ParameterError for an invalid combination
+    return params, simulation.run(params, seed).to_dict()
+
+
+def compute_variant(spec: SimulationSpec, seed: int) -> ComputedVariant:
+    """Draw the variant for ``seed``, run the simulation, and compute the answer.
+
+    Raises KeyError (unknown simulation), ParameterError (invalid parameters) or
+    ExpressionError (a formula that does not fit the result).
+    """
+    simulation = get_simulation(spec.simulation)
+    raw = {**spec.fixed, **draw_params(spec.vary, seed, param_kinds(simulation))}
+    params, result = _run(simulation, raw, seed)
+    quantities = QUANTITIES.get(spec.simulation, {})
+    value = evaluate_number(spec.quantity, result, quantities) if spec.quantity else None
+    correct = []
+    for rule in spec.choice_rules:
+        choice_result = _run(simulation, {**raw, **rule.params}, seed)[1] if rule.params else result
+        if evaluate_condition(rule.predicate, choice_result, quantities):
+            correct.append(rule.choice_id)
+    answer = VariantAnswer(
+        params=normalized(params),
+        seed=seed,
+        engine_version=ENGINE_VERSION,
+        value=value,
+        correct_choices=tuple(sorted(correct)),
+    )
+    return ComputedVariant(answer=answer, fingerprint=spec.fingerprint(), result=result)
+
+
+def format_value(value: Any, language: str) -> str:
+    """Write a parameter's value as the prompt shows it (0,05 in Portuguese)."""
+    if isinstance(value, bool):
+        yes, no = _BOOL_WORDS.get(language, _BOOL_WORDS["en"])
+        return yes if value else no
+    if isinstance(value, float):
+        text = f"{value:.4g}"
+        return text.replace(".", ",") if language == "pt-br" else text
+    return str(value)
+
+
+def render_prompt(template: str, params: Mapping[str, Any], language: str) -> str:
+    """Put the variant's values where the text says ``{name}``; other braces stay (LaTeX)."""
+
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        return format_value(params[name], language) if name in params else match.group(0)
+
+    return _PLACEHOLDER.sub(replace, template)
+
+
+def flatten(result: Any, prefix: str = "", limit: int = 200) -> list[tuple[str, Any]]:
+    """Return (formula, value) pairs for a result, to show instructors what they can use."""
+    pairs: list[tuple[str, Any]] = []
+    if isinstance(result, Mapping):
+        for key, value in result.items():
+            pairs += flatten(value, f"{prefix}.{key}" if prefix else str(key), limit)
+    elif isinstance(result, list) and result and not isinstance(result[0], Mapping | list):
+        pairs.append((prefix, result if len(result) <= 8 else [*result[:3], "…", *result[-3:]]))
+        pairs.append((f"{prefix}[0]", result[0]))
+        pairs.append((f"{prefix}[-1]", result[-1]))
+    elif isinstance(result, list):
+        for index, value in enumerate(result[:4]):
+            pairs += flatten(value, f"{prefix}[{index}]", limit)
+    else:
+        pairs.append((prefix, result))
+    return pairs[:limit]

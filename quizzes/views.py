@@ -1,0 +1,34 @@
+"""The answer to an exercise, posted from the lesson page (works without JavaScript)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from course.navigation import next_lesson
+from course.views import lesson_detail
+
+from .exercises import submit_answer
+from .models import Question
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, question_id: int) -> HttpResponse:
+    """Grade the answer and show the lesson page with its feedback (or just the exercise).
+
+    A script on the page asks for the exercise alone (``X-Requested-With: fetch``) and
+    swaps it in place; without JavaScript the whole lesson page comes back.
+    """
+    question = get_object_or_404(
+        Question.objects.published().select_related("lesson__course", "lesson__chapter"),
+        pk=question_id,
+    )
+    lesson = question.lesson
+    if request.method == "GET":
+        return redirect(f"{lesson.get_absolute_url()}#exercise-{question.key}")
+    submission = submit_answer(request, question)
+    if request.headers.get("X-Requested-With") == "fetch":
+        context = {"exercise": submission.exercise, "next_lesson": next_lesson(lesson)}
+        return render(request, "quizzes/_exercise.html", context)
+    return lesson_detail(request, course_slug=lesson.course.slug, lesson_slug=lesson.slug)
