@@ -3,16 +3,34 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from config.api_errors import unknown_api_endpoint
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("simulations.api_urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(
+        url_name="api-schema", template_name="api/redoc.html"), name="api-redoc"),
+    # Keep last among the API's routes: any other /api/ URL is a 404 problem, not a page.
+    re_path(r"^api/", unknown_api_endpoint),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("course.urls")),
     path("lab/", include("simulations.urls")),
+    path("", include("quizzes.urls")),
+    path("", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 )
+
+# Errors outside the views: API paths answer RFC 9457 problems, web paths their pages.
+handler400 = "config.api_errors.bad_request"
+handler403 = "config.api_errors.permission_denied"
+handler404 = "config.api_errors.page_not_found"
+handler500 = "config.api_errors.server_error"

@@ -1,0 +1,82 @@
+"""What the app sends to register and log in, and what it gets back."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.fields import get_error_detail
+
+from .validators import validate_email_not_registered
+
+
+class UserSerializer(serializers.ModelSerializer):
+    """The learner as the app shows them; the names are those printed on certificates."""
+
+    # Plain text, not an email field: accounts made in the admin may have none.
+    email = serializers.CharField(read_only=True, help_text="Empty when the account has none.")
+
+    class Meta:
+        model = get_user_model()
+        fields = ["username", "email", "first_name", "last_name"]
+        read_only_fields = fields
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    """A new learner's account. Every field is required: the names go on certificates."""
+
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, style={"input_type": "password"},
+        help_text="Checked against the password rules: long enough, not common, not only "
+                  "digits, not like the other fields.",
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields = ["username", "email", "password", "first_name", "last_name"]
+        extra_kwargs = {
+            "email": {"required": True, "allow_blank": False,
+                      "validators": [validate_email_not_registered]},
+            "first_name": {"required": True, "allow_blank": False},
+            "last_name": {"required": True, "allow_blank": False},
+        }
+
+    def validate(self, attrs: dict) -> dict:
+        candidate = get_user_model()(
+            **{name: value for name, value in attrs.items() if name != "password"}
+        )
+        try:
+            password_validation.validate_password(attrs["password"], user=candidate)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"password": get_error_detail(error)}) from None
+        return attrs
+
+
+class LoginSerializer(serializers.Serializer):
+    """A learner's credentials; on success ``validated_data["user"]`` is the learner."""
+
+    username = serializers.CharField()
+    password = serializers.CharField(write_only=True, trim_whitespace=False,
+                                     style={"input_type": "password"})
+
+    def validate(self, attrs: dict) -> dict:
+        user = authenticate(
+            self.context.get("request"), username=attrs["username"], password=attrs["password"]
+        )
+        if user is None:
+            # DRF's own wording, already translated in its catalogue.
+            raise serializers.ValidationError(
+                _("Unable to log in with provided credentials."), code="invalid_credentials"
+            )
+        return {"user": user}
+
+
+class TokenSerializer(serializers.Serializer):
+    """A newly issued token: send it as ``Authorization: Token <token>`` until ``expiry``."""
+
+    token = serializers.CharField(
+        help_text="Shown once: keep it in the device's secure storage."
+    )
+    expiry = serializers.DateTimeField(allow_null=True)
+    user = UserSerializer()

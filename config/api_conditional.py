@@ -1,0 +1,42 @@
+"""Conditional GETs for API details: an ETag of what was served, and 304 when it is unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.utils.cache import get_conditional_response, quote_etag
+from django.utils.translation import get_language
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework.utils.encoders import JSONEncoder
+
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match", str, OpenApiParameter.HEADER,
+    description="The ETag of the copy the app holds; if it is still current the answer is "
+                "304 with no body.",
+)
+ETAG = OpenApiParameter(
+    "ETag", str, OpenApiParameter.HEADER, response=[200, 304], required=True,
+    description="Changes whenever the body would (content or language).",
+)
+NOT_MODIFIED = OpenApiResponse(description="The copy named in If-None-Match is current.")
+
+
+def body_etag(data, language: str) -> str:
+    """Return a strong ETag for a serialized body in a language."""
+    body = json.dumps(data, cls=JSONEncoder, sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(f"{language}\n{body}".encode()).hexdigest()
+    return quote_etag(digest[:32])
+
+
+class ConditionalRetrieveMixin:
+    """Give a retrieve view an ETag and answer ``If-None-Match`` with 304 Not Modified.
+
+    The ETag hashes the body as serialized, so it changes with anything the body shows
+    (a lesson's text, a neighbour's title) without the models keeping a version.
+    """
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = body_etag(response.data, get_language())
+        return get_conditional_response(request, etag=response["ETag"], response=response)

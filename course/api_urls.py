@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import api_views
+
+urlpatterns = [
+    path("courses/", api_views.CourseListView.as_view(), name="course-list"),
+    path("courses/<slug:course_slug>/", api_views.CourseDetailView.as_view(),
+         name="course-detail"),
+    path("courses/<slug:course_slug>/lessons/<slug:lesson_slug>/",
+         api_views.LessonDetailView.as_view(), name="lesson-detail"),
+]

@@ -1,0 +1,82 @@
+"""Courses in the API: the paginated catalogue and a course's table of contents."""
+
+import pytest
+
+from course.models import Course
+
+COURSE = "/api/v1/courses/redes-neurais/"
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("pt-br", "Redes Neurais e Deep Learning"), ("en", "Neural Networks and Deep Learning"),
+])
+def test_course_list_in_each_language(course_text, api, lang, title):
+    response = api.get("/api/v1/courses/", {"lang": lang})
+
+    assert response.status_code == 200
+    assert response["Content-Language"] == lang
+    body = response.json()
+    assert body["count"] == 1 and body["next"] is None and body["previous"] is None
+    [course] = body["results"]
+    assert list(course) == ["slug", "title", "summary", "lesson_count", "url"]
+    assert course["title"] == title
+    assert course["lesson_count"] == 3
+    assert course["url"] == f"http://testserver{COURSE}"
+
+
+@pytest.mark.django_db
+def test_course_list_is_paginated_in_a_stable_order(api):
+    for slug, order in [("c", 2), ("a", 2), ("b", 1)]:
+        Course.objects.create(slug=slug, title_pt_br=slug.upper(), order=order)
+    Course.objects.create(slug="hidden", title_pt_br="Hidden", is_published=False)
+
+    first = api.get("/api/v1/courses/", {"page_size": 2}).json()
+    second = api.get(first["next"]).json()
+
+    assert first["count"] == 3
+    assert [c["slug"] for c in first["results"] + second["results"]] == ["b", "a", "c"]
+    assert second["next"] is None
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_end_is_a_404_problem(api, assert_problem):
+    body = assert_problem(api.get("/api/v1/courses/", {"page": 9}), 404, code="not_found")
+
+    assert body["detail"] == "Página inválida."
+
+
+@pytest.mark.parametrize(("lang", "chapter_title", "lesson_title"), [
+    ("pt-br", "Backpropagation e Treinamento de Redes Neurais",
+     "Backpropagation e Treinamento de Redes Neurais: Inicialização de Pesos"),
+    ("en", "Backpropagation and Training Neural Networks",
+     "Backpropagation and Training Neural Networks: Weight Initialization"),
+])
+def test_course_detail_lists_chapters_and_lesson_summaries(
+    course_text, api, lang, chapter_title, lesson_title,
+):
+    response = api.get(COURSE, HTTP_ACCEPT_LANGUAGE=lang)
+
+    assert response.status_code == 200
+    assert response["Content-Language"] == lang
+    body = response.json()
+    assert list(body) == ["slug", "title", "summary", "url", "web_url", "chapters"]
+    assert body["web_url"] == f"http://testserver/{lang}/courses/redes-neurais/"
+    [chapter] = body["chapters"]
+    assert (chapter["number"], chapter["title"]) == (18, chapter_title)
+    assert [lesson["number"] for lesson in chapter["lessons"]] == ["18.7", "18.8", "18.9"]
+    last = chapter["lessons"][-1]
+    assert list(last) == ["number", "slug", "title", "page", "reading_minutes", "url"]
+    assert (last["title"], last["page"]) == (lesson_title, 55)
+    assert last["reading_minutes"] > 0
+    assert last["url"] == f"http://testserver{COURSE}lessons/inicializacao-de-pesos/"
+
+
+@pytest.mark.django_db
+def test_an_unknown_or_unpublished_course_is_a_404_problem(api, assert_problem):
+    Course.objects.create(slug="draft", title_pt_br="Rascunho", is_published=False)
+
+    for slug in ("draft", "nope"):
+        body = assert_problem(api.get(f"/api/v1/courses/{slug}/", {"lang": "en"}), 404,
+                              code="not_found", language="en")
+        assert body["detail"] == "Not found."
+        assert body["instance"] == f"/api/v1/courses/{slug}/"

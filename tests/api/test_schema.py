@@ -1,0 +1,114 @@
+"""The published OpenAPI schema validates and describes everything; its docs load offline."""
+
+import re
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+OUR_TAGS = {"auth", "courses", "lessons"}
+PROBLEM = {"$ref": "#/components/schemas/Problem"}
+
+
+@pytest.fixture(scope="module")
+def published_schema(tmp_path_factory):
+    """The schema as `spectacular --validate --fail-on-warn` writes it: it fails on any
+    OpenAPI error and on any warning of drf-spectacular (an undescribed view, say)."""
+    path = tmp_path_factory.mktemp("schema") / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--lang", "en",
+                 "--file", str(path))
+    return yaml.safe_load(path.read_text())
+
+
+def _our_operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if OUR_TAGS & set(operation.get("tags", [])):
+                yield f"{method.upper()} {path}", operation
+
+
+def test_schema_validates_and_lists_our_operations(published_schema):
+    assert {name for name, _op in _our_operations(published_schema)} == {
+        "POST /api/v1/auth/register/", "POST /api/v1/auth/login/",
+        "POST /api/v1/auth/logout/", "POST /api/v1/auth/logout-all/", "GET /api/v1/auth/me/",
+        "GET /api/v1/courses/", "GET /api/v1/courses/{course_slug}/",
+        "GET /api/v1/courses/{course_slug}/lessons/{lesson_slug}/",
+    }
+
+
+def test_every_operation_parameter_and_response_is_described(published_schema):
+    for name, operation in _our_operations(published_schema):
+        assert operation["summary"] and operation["description"], name
+        for parameter in operation.get("parameters", []):
+            assert parameter.get("description"), (name, parameter["name"])
+        for status, response in operation["responses"].items():
+            assert response["description"], (name, status)
+            assert "Content-Language" in response["headers"], (name, status)
+
+
+def test_every_error_is_documented_as_a_problem(published_schema):
+    for name, operation in _our_operations(published_schema):
+        errors = {status: response for status, response in operation["responses"].items()
+                  if status >= "400"}
+        assert {"404", "405", "500"} <= errors.keys(), name
+        for status, response in errors.items():
+            assert list(response["content"]) == ["application/problem+json"], (name, status)
+            assert response["content"]["application/problem+json"]["schema"] == PROBLEM
+
+
+def test_auth_errors_and_throttling_are_documented_where_they_can_happen(published_schema):
+    operations = dict(_our_operations(published_schema))
+
+    assert "401" in operations["GET /api/v1/auth/me/"]["responses"]
+    assert "401" not in operations["POST /api/v1/auth/login/"]["responses"]
+    login = operations["POST /api/v1/auth/login/"]["responses"]
+    assert "Retry-After" in login["429"]["headers"]
+    assert "400" in login
+    assert "429" not in operations["GET /api/v1/courses/"]["responses"]
+
+
+def test_details_document_their_etag_and_304(published_schema):
+    operations = dict(_our_operations(published_schema))
+    for name in ("GET /api/v1/courses/{course_slug}/",
+                 "GET /api/v1/courses/{course_slug}/lessons/{lesson_slug}/"):
+        responses = operations[name]["responses"]
+        assert "ETag" in responses["200"]["headers"] and "304" in responses
+        assert "If-None-Match" in {p["name"] for p in operations[name]["parameters"]}
+
+
+def test_problem_component_has_the_rfc_9457_members(published_schema):
+    problem = published_schema["components"]["schemas"]["Problem"]
+
+    assert {"type", "title", "status", "detail", "instance", "errors"} <= problem[
+        "properties"].keys()
+
+
+def test_a_password_is_never_in_a_response_schema(published_schema):
+    components = published_schema["components"]["schemas"]
+
+    assert "password" in components["RegistrationRequest"]["properties"]
+    for name, component in components.items():
+        if not name.endswith("Request"):
+            assert "password" not in component.get("properties", {}), name
+
+
+@pytest.mark.django_db
+def test_the_schema_is_served(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200
+    assert response.json()["info"]["title"] == "Gradiente API"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
+def test_documentation_pages_load_nothing_from_another_host(client, url):
+    response = client.get(url)
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert not re.findall(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", page, re.IGNORECASE)
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
+    assert any(asset.endswith(".js") for asset in assets)
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
