@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import certificate_views, progress_views, views
 
 app_name = "course"
 
@@ -12,4 +12,10 @@ urlpatterns = [
         views.lesson_detail,
         name="lesson_detail",
     ),
+    path("me/", progress_views.my_progress, name="my_progress"),
+    path("certificates/", certificate_views.find_certificate, name="certificate_find"),
+    path("certificates/<str:code>/", certificate_views.verify_certificate,
+         name="certificate_verify"),
+    path("certificates/<str:code>/pdf/", certificate_views.certificate_pdf,
+         name="certificate_pdf"),
 ]

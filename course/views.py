@@ -6,9 +6,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from quizzes.exercises import lesson_exercises
+
 from .figures import embed_figures
 from .models import Course, Lesson
 from .navigation import next_lesson, previous_lesson
+from .services import mark_lesson_read
 
 
 def course_list(request):
@@ -27,6 +30,8 @@ def lesson_detail(request, course_slug: str, lesson_slug: str):
         Lesson.objects.select_related("chapter", "course"),
         course__slug=course_slug, course__is_published=True, slug=lesson_slug,
     )
+    if request.user.is_authenticated:
+        mark_lesson_read(user=request.user, lesson=lesson)
     body = mark_safe(embed_figures(lesson, lesson.body_html, get_language()))  # noqa: S308 - sanitized on save
     context = {
         "lesson": lesson,
@@ -34,5 +39,6 @@ def lesson_detail(request, course_slug: str, lesson_slug: str):
         "body": body,
         "next_lesson": next_lesson(lesson),
         "previous_lesson": previous_lesson(lesson),
+        **lesson_exercises(request, lesson),
     }
     return render(request, "course/lesson_detail.html", context)

@@ -1,0 +1,93 @@
+"""Progress and certificates; instructors may see progress and revoke certificates."""
+
+import course.models
+import django.db.models.deletion
+import django.utils.timezone
+from django.conf import settings
+from django.db import migrations, models
+
+# What the Instructors group may do: see learners' progress, see certificates and revoke
+# them (a change). Certificates are issued by the application only, never added by hand.
+INSTRUCTOR_PERMISSIONS = {
+    "lessonprogress": ["view"],
+    "certificate": ["view", "change"],
+}
+
+
+def grant_instructor_permissions(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations; make them exist now.
+    app_config = apps.get_app_config("course")
+    app_config.models_module = True
+    create_permissions(app_config, verbosity=0, apps=apps)
+    app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="Instructors")
+    for model_name, actions in INSTRUCTOR_PERMISSIONS.items():
+        for action in actions:
+            group.permissions.add(Permission.objects.get(
+                content_type__app_label="course", codename=f"{action}_{model_name}"
+            ))
+
+
+def revoke_instructor_permissions(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    group = Group.objects.filter(name="Instructors").first()
+    if group is not None:
+        group.permissions.remove(*group.permissions.filter(
+            content_type__app_label="course",
+            content_type__model__in=list(INSTRUCTOR_PERMISSIONS),
+        ))
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('course', '0002_instructors_group'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name='Certificate',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(default=course.models.new_certificate_code, editable=False, max_length=32, unique=True, verbose_name='verification code')),
+                ('learner_name', models.CharField(max_length=300, verbose_name="learner's name")),
+                ('study_minutes', models.PositiveIntegerField(help_text="The reading times of the course's lessons when it was issued.", verbose_name='study time (minutes)')),
+                ('completed_at', models.DateTimeField(verbose_name='completed on')),
+                ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='issued')),
+                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
+                ('revoked_reason', models.TextField(blank=True, help_text='For instructors; never shown publicly.', verbose_name='reason for revoking')),
+                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='course.course', verbose_name='course')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='certificates', to=settings.AUTH_USER_MODEL, verbose_name='learner')),
+            ],
+            options={
+                'verbose_name': 'certificate',
+                'verbose_name_plural': 'certificates',
+                'ordering': ['-issued_at', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('user', 'course'), name='certificate_once_per_course')],
+            },
+        ),
+        migrations.CreateModel(
+            name='LessonProgress',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='first read')),
+                ('completed_at', models.DateTimeField(blank=True, help_text='When every question of the lesson had been answered correctly. Never cleared: a question added later does not undo it.', null=True, verbose_name='completed')),
+                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='course.lesson', verbose_name='lesson')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lesson_progress', to=settings.AUTH_USER_MODEL, verbose_name='learner')),
+            ],
+            options={
+                'verbose_name': 'lesson progress',
+                'verbose_name_plural': 'lesson progress',
+                'constraints': [models.UniqueConstraint(fields=('user', 'lesson'), name='lesson_progress_unique')],
+            },
+        ),
+        migrations.RunPython(grant_instructor_permissions, revoke_instructor_permissions),
+    ]
