@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .descriptions import choice_label
-from .plots.common import magnitude, number
+from .plots.common import number, scientific
 
 Numbers = list[tuple[str, str]]
 
@@ -20,7 +20,7 @@ def key_numbers(slug: str, data: dict[str, Any]) -> Numbers:
 
 
 def _value(value: float | None) -> str:
-    return _("overflow (inf or NaN)") if value is None else magnitude(value, superscript=True)
+    return _("overflow (inf or NaN)") if value is None else scientific(value)
 
 
 def _percent(value: float | None) -> str:
@@ -95,7 +95,7 @@ def _init_variance(data) -> Numbers:
 def _gradcheck(data) -> Numbers:
     return [
         (_("Largest relative error"), _value(data["max_relative_error"])),
-        (_("Tolerance"), magnitude(data["tolerance"], superscript=True)),
+        (_("Tolerance"), scientific(data["tolerance"])),
         (_("Check"), _("passes") if data["passed"] else _("fails")),
     ]
 

@@ -74,6 +74,23 @@ def magnitude(value: float, *, superscript: bool = False) -> str:
     return number(value)
 
 
+def scientific(value: float) -> str:
+    """Return 2 significant digits, as "2.7 × 10⁻⁴" when far from 1 (for key numbers).
+
+    Unlike :func:`magnitude`, the mantissa is kept: a learner comparing two runs in the
+    lab needs more than the order of magnitude.
+    """
+    if value == 0 or not math.isfinite(value):
+        return number(value)
+    exponent = math.floor(math.log10(abs(value)))
+    if -2 <= exponent < 3:
+        return number(value)
+    mantissa = value / 10**exponent
+    if abs(round(mantissa, 1)) >= 10:  # 9.96 rounds up to the next power of ten
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{number(mantissa)} × 10{str(exponent).translate(_SUPERSCRIPTS)}"
+
+
 def ratio(end: float, start: float) -> float | None:
     """Return end / start, or None when either is missing, zero or not finite."""
     if start is None or end is None or not (math.isfinite(start) and math.isfinite(end)):
