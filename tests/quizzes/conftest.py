@@ -63,6 +63,8 @@ def instructor(db):
 
 @pytest.fixture
 def instructor_client(client, instructor):
+    """The instructor's browser, asking for English (the admin's default is Portuguese)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(instructor)
     return client
 

@@ -210,7 +210,8 @@ def test_statistics_per_question_and_per_varied_parameter(instructor_client, mak
     stats = response.context["stats"]
     assert stats.learners == 12 and stats.attempts == 20
     assert stats.first_try_correct == pytest.approx(4 / 12) and stats.correct_eventually == 1
-    assert stats.wrong_choices[0][1] == 4 and stats.wrong_choices[0][0] in ("B", "C")
+    # Choices are named in the instructor's language (English here).
+    assert stats.wrong_choices[0][1] == 4 and stats.wrong_choices[0][0] in ("B (en)", "C (en)")
     shares = {share.label: share for share in stats.by_parameter["activation"]}
     assert set(shares) <= {"sigmoid", "relu"} and sum(s.learners for s in shares.values()) == 12
     html = response.content.decode()
@@ -221,3 +222,10 @@ def test_choice_admin_permissions_are_the_instructors(db):
     permissions = Permission.objects.filter(content_type__app_label="quizzes",
                                             content_type__model="choice")
     assert permissions.count() == 4 and Choice._meta.model_name == "choice"
+
+
+def test_validation_speaks_portuguese_to_a_portuguese_instructor(instructor_client, lesson):
+    instructor_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "pt-BR"
+    response = instructor_client.post(ADD_URL, question_data(
+        lesson, kind="numeric", answer="", rtol="-1"))
+    assert "As tolerâncias não podem ser negativas." in errors_of(response)

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -122,7 +123,7 @@ BASE = {"key": "q", "type": "single", "prompt": {"pt-br": "P?", "en": "Q?"},
 def test_a_bad_question_file_names_the_file_and_the_problem(db, tmp_path, change, message):
     course = copy_course(tmp_path)
     path = write_questions(course, LESSON_89, [{**BASE, **change}])
-    with pytest.raises(ContentError) as error:
+    with translation.override("en"), pytest.raises(ContentError) as error:
         import_courses(read_courses(course))
     assert error.value.path == path and message in error.value.problem
     assert not Question.objects.exists()  # all or nothing

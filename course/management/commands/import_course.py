@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from course.content_files import ContentError, read_courses
 from course.importer import import_courses
@@ -18,6 +19,8 @@ class Command(BaseCommand):
             help="A content folder, or one course folder (default: content/).",
         )
 
+    # Messages about content files are for whoever maintains them: one language, English.
+    @translation.override("en")
     def handle(self, *args, path: str, **options):
         try:
             courses = read_courses(Path(path))
