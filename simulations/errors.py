@@ -7,8 +7,6 @@ the API's 400 responses and under the lab's form fields alike.
 
 from __future__ import annotations
 
-import re
-
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,22 +20,6 @@ EXPECTED = {
     "a number": gettext_lazy("a number"),
     "a finite number": gettext_lazy("a finite number"),
 }
-
-# Cross-field reasons the engine states in English (FieldError "inconsistent"); a
-# reason not listed here is shown as the engine wrote it.
-REASONS = {
-    "Batch norm needs at least 2 examples per batch.":
-        gettext_lazy("Batch normalization needs at least 2 examples per batch."),
-    "batch_size must be at most samples.":
-        gettext_lazy("The batch size must be at most the number of training examples."),
-    "x_max must be greater than x_min.":
-        gettext_lazy("The right end of the range must be greater than the left end."),
-}
-_COST_REASON = re.compile(
-    r"^(?P<product>.+) must be at most (?P<limit>\d+) \(it is (?P<value>\d+)\); "
-    r"reduce one of them\.$"
-)
-
 
 def field_message(error: FieldError) -> str:
     """Return one error's message in the active language."""
@@ -56,27 +38,24 @@ def field_message(error: FieldError) -> str:
         return _("Choose one of: %(choices)s.") % {"choices": choices}
     if error.code == "unknown":
         return _("Unknown parameter.")
-    if error.code == "inconsistent":
-        return _reason(str(args.get("reason", "")))
+    if error.code == "too_costly":
+        return _(
+            "%(formula)s must be at most %(limit)s (it is %(value)s): the run would take too "
+            "long. Reduce one of them."
+        ) % {"formula": args["formula"], "limit": _number(args["limit"]),
+             "value": _number(args["value"])}
+    if error.code == "batch_norm_needs_two":
+        return _("Batch normalization needs at least 2 examples per batch.")
+    if error.code == "batch_exceeds_samples":
+        return _("The batch size must be at most the number of training examples.")
+    if error.code == "empty_range":
+        return _("The right end of the range must be greater than the left end.")
     return error.message()
 
 
 def field_messages(error: ParameterError) -> dict[str, list[str]]:
     """Return {field: [message]} for every field of a ParameterError (DRF's error shape)."""
     return {name: [field_message(problem)] for name, problem in error.errors.items()}
-
-
-def _reason(reason: str) -> str:
-    if reason in REASONS:
-        return str(REASONS[reason])
-    match = _COST_REASON.match(reason)
-    if match:
-        return _(
-            "%(product)s must be at most %(limit)s (it is %(value)s): the run would take too "
-            "long. Reduce one of them."
-        ) % {key: _number(int(value)) if key != "product" else value
-             for key, value in match.groupdict().items()}
-    return reason
 
 
 def _number(value: float) -> str:

@@ -122,6 +122,20 @@ def describe_figure(lesson, spec: dict, language: str) -> dict | None:
     }
 
 
+def figure_image(spec: Mapping[str, Any], language: str, fmt: str = "png"
+                 ) -> tuple[services.PlotRequest, plots.Image] | None:
+    """Return a figure's image (drawn now, or from the cache) and its plan; None if invalid.
+
+    The plan's ``key`` is the image's ETag, as ``/api/v1/simulations/figures/...`` sends it.
+    """
+    try:
+        planned = plan_figure(spec, language=language, fmt=fmt)
+    except (KeyError, ValueError, TypeError):
+        logger.warning("Figure %r is invalid", spec.get("name"))
+        return None
+    return planned, services.get_plot(planned)
+
+
 def validate_figure_specs(figures: Any, path: Path) -> None:
     """Check a lesson's ``figures:`` list; raise ContentError naming the first problem.
 

@@ -159,8 +159,7 @@ class ActivationsParams:
         """Refuse an empty or reversed range."""
         if self.x_min < self.x_max:
             return {}
-        reason = "x_max must be greater than x_min."
-        return {"x_max": FieldError("inconsistent", {"reason": reason})}
+        return {"x_max": FieldError("empty_range", {"low": "x_min", "high": "x_max"})}
 
 
 @dataclasses.dataclass(frozen=True)

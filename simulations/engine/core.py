@@ -35,8 +35,11 @@ class FieldError:
 
     Codes: ``required``, ``invalid_type`` (args: ``expected``), ``min_value``
     (``limit``), ``max_value`` (``limit``), ``invalid_choice`` (``choices``),
-    ``unknown`` (an unexpected parameter name), ``inconsistent`` (``reason``, an
-    English sentence; the Django layer may translate known reasons).
+    ``unknown`` (an unexpected parameter name); cross-field codes: ``too_costly``
+    (``formula``, ``value``, ``limit``: the run would take too long),
+    ``batch_norm_needs_two`` (batch norm on a single example), ``batch_exceeds_samples``,
+    ``empty_range`` (``low``, ``high``: names of the two ends), and ``inconsistent``
+    (``reason``, an English sentence, for anything else).
     """
 
     code: str
@@ -51,12 +54,22 @@ class FieldError:
             "max_value": "Must be at most {limit}.",
             "invalid_choice": "Must be one of: {choices}.",
             "unknown": "Unknown parameter.",
+            "too_costly": "{formula} must be at most {limit} (it is {value}); "
+                          "reduce one of them.",
+            "batch_norm_needs_two": "Batch norm needs at least 2 examples per batch.",
+            "batch_exceeds_samples": "batch_size must be at most samples.",
+            "empty_range": "{high} must be greater than {low}.",
             "inconsistent": "{reason}",
         }
         args = dict(self.args)
         if "choices" in args:
             args["choices"] = ", ".join(map(str, args["choices"]))
         return templates[self.code].format(**args)
+
+
+def too_costly(formula: str, value: int, limit: int) -> FieldError:
+    """Report parameters whose run would exceed the cost bound (``formula`` > ``limit``)."""
+    return FieldError("too_costly", {"formula": formula, "value": value, "limit": limit})
 
 
 class ParameterError(ValueError):

@@ -60,8 +60,7 @@ class GradcheckParams:
     def check(self) -> dict[str, FieldError]:
         """Refuse batch norm on a single example (its variance would be zero)."""
         if self.batch_norm and self.batch_size < 2:
-            reason = "Batch norm needs at least 2 examples per batch."
-            return {"batch_size": FieldError("inconsistent", {"reason": reason})}
+            return {"batch_size": FieldError("batch_norm_needs_two")}
         return {}
 
 

@@ -30,7 +30,15 @@ import numpy as np
 
 from . import initializers
 from .activations import ACTIVATIONS, LEAKY_RELU_SLOPE, NAMES
-from .core import ENGINE_VERSION, FieldError, Simulation, finite_or_none, normalized, param
+from .core import (
+    ENGINE_VERSION,
+    FieldError,
+    Simulation,
+    finite_or_none,
+    normalized,
+    param,
+    too_costly,
+)
 
 SLUG = "init_variance"
 QUADRATURE_NODES = 80
@@ -66,12 +74,11 @@ class InitVarianceParams:
         cost = schemes * self.depth * self.width * per_layer
         if cost <= MAX_COST:
             return {}
-        reason = (
-            f"{schemes} x depth x width x (width x (batch_size + {DRAW_COST}) + "
-            f"{ELEMENTWISE_COST} x batch_size) must be at most {MAX_COST} (it is {cost}); "
-            "reduce one of them."
+        formula = (
+            f"{schemes} × depth × width × (width × (batch_size + {DRAW_COST}) + "
+            f"{ELEMENTWISE_COST} × batch_size)"
         )
-        return {"width": FieldError("inconsistent", {"reason": reason})}
+        return {"width": too_costly(formula, cost, MAX_COST)}
 
 
 @dataclasses.dataclass(frozen=True)

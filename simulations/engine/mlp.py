@@ -28,7 +28,15 @@ import numpy as np
 
 from . import initializers
 from .activations import ACTIVATIONS, NAMES
-from .core import ENGINE_VERSION, FieldError, Simulation, finite_or_none, normalized, param
+from .core import (
+    ENGINE_VERSION,
+    FieldError,
+    Simulation,
+    finite_or_none,
+    normalized,
+    param,
+    too_costly,
+)
 from .network import (
     backpropagate,
     build_network,
@@ -70,15 +78,11 @@ class MLPParams:
     def check(self) -> dict[str, FieldError]:
         """Refuse batch norm on one example and sizes whose run would be too slow."""
         if self.batch_norm and self.batch_size < 2:
-            reason = "Batch norm needs at least 2 examples per batch."
-            return {"batch_size": FieldError("inconsistent", {"reason": reason})}
+            return {"batch_size": FieldError("batch_norm_needs_two")}
         cost = self.depth * self.width**2 * (self.batch_size + DRAW_COST)
         if cost > MAX_COST:
-            reason = (
-                f"depth x width^2 x (batch_size + {DRAW_COST}) must be at most {MAX_COST} "
-                f"(it is {cost}); reduce one of them."
-            )
-            return {"width": FieldError("inconsistent", {"reason": reason})}
+            formula = f"depth × width² × (batch_size + {DRAW_COST})"
+            return {"width": too_costly(formula, cost, MAX_COST)}
         return {}
 
 

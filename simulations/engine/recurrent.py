@@ -28,7 +28,15 @@ from typing import Any
 
 import numpy as np
 
-from .core import ENGINE_VERSION, FieldError, Simulation, finite_or_none, normalized, param
+from .core import (
+    ENGINE_VERSION,
+    FieldError,
+    Simulation,
+    finite_or_none,
+    normalized,
+    param,
+    too_costly,
+)
 from .recurrent_cells import CELLS, GATES, RecurrentWeights, backpropagate_through_time
 
 SLUG = "recurrent_gradient_flow"
@@ -83,11 +91,8 @@ class RecurrentParams:
         cost = self.steps * self.hidden_size**2 * self.batch_size * len(GATES[self.cell])
         if cost <= MAX_COST:
             return {}
-        reason = (
-            f"steps x hidden_size^2 x batch_size x gates must be at most {MAX_COST} "
-            f"(it is {cost}); reduce one of them."
-        )
-        return {"hidden_size": FieldError("inconsistent", {"reason": reason})}
+        formula = "steps × hidden_size² × batch_size × gates"
+        return {"hidden_size": too_costly(formula, cost, MAX_COST)}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -31,7 +31,15 @@ import numpy as np
 
 from . import initializers
 from .activations import NAMES
-from .core import ENGINE_VERSION, FieldError, Simulation, finite_or_none, normalized, param
+from .core import (
+    ENGINE_VERSION,
+    FieldError,
+    Simulation,
+    finite_or_none,
+    normalized,
+    param,
+    too_costly,
+)
 from .network import backpropagate, build_network
 
 SLUG = "training_dynamics"
@@ -80,18 +88,13 @@ class TrainingParams:
     def check(self) -> dict[str, FieldError]:
         """Refuse minibatches larger than the data set, BN on one example, slow runs."""
         if self.batch_size > self.samples:
-            reason = "batch_size must be at most samples."
-            return {"batch_size": FieldError("inconsistent", {"reason": reason})}
+            return {"batch_size": FieldError("batch_exceeds_samples")}
         if self.batch_norm and self.batch_size < 2:
-            reason = "Batch norm needs at least 2 examples per batch."
-            return {"batch_size": FieldError("inconsistent", {"reason": reason})}
+            return {"batch_size": FieldError("batch_norm_needs_two")}
         cost = self.steps * self.depth * (self.width**2 * self.batch_size + LAYER_OVERHEAD)
         if cost > MAX_COST:
-            reason = (
-                f"steps x depth x (width^2 x batch_size + {LAYER_OVERHEAD}) must be at most "
-                f"{MAX_COST} (it is {cost}); reduce one of them."
-            )
-            return {"steps": FieldError("inconsistent", {"reason": reason})}
+            formula = f"steps × depth × (width² × batch_size + {LAYER_OVERHEAD})"
+            return {"steps": too_costly(formula, cost, MAX_COST)}
         return {}
 
 

@@ -88,7 +88,7 @@ def test_simulation_reports_curves_and_regions():
 def test_reversed_range_is_inconsistent():
     with pytest.raises(ParameterError) as caught:
         validate(activations.ActivationsParams, {"x_min": 2, "x_max": -2})
-    assert caught.value.errors["x_max"].code == "inconsistent"
+    assert caught.value.errors["x_max"].code == "empty_range"
 
 
 def test_too_many_points_are_refused():

@@ -97,7 +97,7 @@ def test_same_seed_same_check():
     [
         ({"depth": 5}, "depth", "max_value"),
         ({"epsilon": 0.5}, "epsilon", "max_value"),
-        ({"batch_norm": True, "batch_size": 1}, "batch_size", "inconsistent"),
+        ({"batch_norm": True, "batch_size": 1}, "batch_size", "batch_norm_needs_two"),
     ],
 )
 def test_invalid_params_are_refused(raw, field, code):

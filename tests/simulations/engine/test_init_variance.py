@@ -173,7 +173,7 @@ def test_huge_init_is_reported_not_raised():
         ({"depth": 101}, "depth", "max_value"),
         ({"width": 1}, "width", "min_value"),
         ({"activation": "elu"}, "activation", "invalid_choice"),
-        ({"depth": 100, "width": 1024, "batch_size": 2048}, "width", "inconsistent"),
+        ({"depth": 100, "width": 1024, "batch_size": 2048}, "width", "too_costly"),
     ],
 )
 def test_invalid_params_are_refused(raw, field, code):

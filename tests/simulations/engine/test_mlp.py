@@ -227,8 +227,8 @@ def test_batch_size_does_not_change_the_weights():
         ({"init": "orthogonal"}, "init", "invalid_choice"),
         ({"init_std": 0.0}, "init_std", "min_value"),
         ({"batch_size": "many"}, "batch_size", "invalid_type"),
-        ({"batch_norm": True, "batch_size": 1}, "batch_size", "inconsistent"),
-        ({"depth": 60, "width": 512, "batch_size": 64}, "width", "inconsistent"),
+        ({"batch_norm": True, "batch_size": 1}, "batch_size", "batch_norm_needs_two"),
+        ({"depth": 60, "width": 512, "batch_size": 64}, "width", "too_costly"),
     ],
 )
 def test_invalid_params_are_refused_with_field_codes(raw, field, code):

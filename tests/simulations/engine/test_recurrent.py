@@ -262,7 +262,7 @@ def test_larger_forget_bias_carries_lstm_gradient_further(seed):
         (
             {"cell": "lstm", "steps": 200, "hidden_size": 128, "batch_size": 64},
             "hidden_size",
-            "inconsistent",
+            "too_costly",
         ),
     ],
 )

@@ -118,9 +118,9 @@ def test_same_seed_same_run_other_seed_other_run():
         ({"steps": 0}, "steps", "min_value"),
         ({"learning_rate": 100.0}, "learning_rate", "max_value"),
         ({"clipping": "adaptive"}, "clipping", "invalid_choice"),
-        ({"batch_size": 64, "samples": 32}, "batch_size", "inconsistent"),
-        ({"batch_norm": True, "batch_size": 1}, "batch_size", "inconsistent"),
-        ({"steps": 1000, "depth": 20, "width": 128, "batch_size": 256}, "steps", "inconsistent"),
+        ({"batch_size": 64, "samples": 32}, "batch_size", "batch_exceeds_samples"),
+        ({"batch_norm": True, "batch_size": 1}, "batch_size", "batch_norm_needs_two"),
+        ({"steps": 1000, "depth": 20, "width": 128, "batch_size": 256}, "steps", "too_costly"),
     ],
 )
 def test_invalid_params_are_refused(raw, field, code):
