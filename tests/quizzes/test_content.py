@@ -5,10 +5,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from course.content_files import ContentError, read_courses
 from course.importer import import_courses
