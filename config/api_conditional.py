@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from typing import Any
 
-from django.utils.cache import get_conditional_response, quote_etag
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers, quote_etag
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 IF_NONE_MATCH = OpenApiParameter(
@@ -20,6 +24,13 @@ ETAG = OpenApiParameter(
     description="Changes whenever the body would (content or language).",
 )
 NOT_MODIFIED = OpenApiResponse(description="The copy named in If-None-Match is current.")
+# A body that shows the learner's own state differs per token (or session cookie).
+PER_LEARNER_VARY = ("Authorization", "Cookie")
+VARY = OpenApiParameter(
+    "Vary", str, OpenApiParameter.HEADER, response=[200, 304], required=True,
+    description="`Accept-Language, Authorization, Cookie`: the body shows this learner's "
+                "own state, so a shared cache must keep one copy per learner.",
+)
 
 
 def body_etag(data, language: str) -> str:
@@ -40,3 +51,26 @@ class ConditionalRetrieveMixin:
         response = super().retrieve(request, *args, **kwargs)
         response["ETag"] = body_etag(response.data, get_language())
         return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+def conditional_response(request, data, etag: str, *, vary: tuple[str, ...] = ()) -> Response:
+    """Answer with ``data`` and its ETag, or 304 if ``If-None-Match`` names that ETag."""
+    response = Response(data)
+    response["ETag"] = etag
+    patch_vary_headers(response, vary)
+    return get_conditional_response(request, etag=etag, response=response)
+
+
+def conditional_json(request, *, body: bytes, data: Callable[[], Any], etag: str,
+                     vary: tuple[str, ...] = ()) -> HttpResponse:
+    """As :func:`conditional_response`, for a body whose JSON was rendered in advance.
+
+    A JSON client gets those bytes as they are (exactly what DRF's renderer writes); the
+    browsable API gets ``data()`` rendered as usual.
+    """
+    if getattr(request.accepted_renderer, "format", "") != "json":
+        return conditional_response(request, data(), etag, vary=vary)
+    response = HttpResponse(body, content_type=request.accepted_renderer.media_type)
+    response["ETag"] = etag
+    patch_vary_headers(response, vary)
+    return get_conditional_response(request, etag=etag, response=response)

@@ -127,6 +127,8 @@ class ApiAutoSchema(AutoSchema):
         return response
 
     def _get_error_response_examples(self) -> list[OpenApiExample]:
+        # A view names the errors of its own (a 409, a 422) in ``problem_examples``.
+        extra = [error() for error in getattr(self.view, "problem_examples", ())]
         return [
             OpenApiExample(
                 type(error).__name__,
@@ -134,5 +136,5 @@ class ApiAutoSchema(AutoSchema):
                 response_only=True, status_codes=[str(error.status_code)],
                 media_type=PROBLEM_CONTENT_TYPE,
             )
-            for error in example_errors()
+            for error in [*example_errors(), *extra]
         ]

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("course.api_urls")),
     path("", include("course.progress_api_urls")),
+    path("", include("quizzes.api_urls")),
 ]

@@ -14,7 +14,7 @@ class ApiLanguageMiddleware:
     Sits after ``LocaleMiddleware``: for API paths it replaces that middleware's choice
     (which also reads the language cookie of the web pages) with ``?lang=`` or
     ``Accept-Language``, and marks every API response, errors and 304s included, with
-    ``Content-Language`` and ``Vary: Accept-Language``.
+    ``Content-Language`` (unless the view set it) and ``Vary: Accept-Language``.
     """
 
     def __init__(self, get_response):
@@ -27,6 +27,7 @@ class ApiLanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        response.headers["Content-Language"] = language
+        # A replayed response (an Idempotency-Key's) keeps the language it was given in.
+        response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Accept-Language",))
         return response

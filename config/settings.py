@@ -101,7 +101,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, keeping its client (config/cache.py).
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "gradiente"),
         }
@@ -187,8 +188,10 @@ SPECTACULAR_SETTINGS = {
         "for invalid input.\n\n"
         "**Lists** are paginated (`?page=`, `?page_size=` up to 100) in a stable order. "
         "**Details** carry an `ETag`: send it back in `If-None-Match` to get 304. "
-        "**Throttling**: logins and registrations are limited per client address; a 429 "
-        "says when to retry (`Retry-After`)."
+        "**Throttling**: logins and registrations are limited per client address, answers "
+        "per learner; a 429 says when to retry (`Retry-After`).\n\n"
+        "**Retries**: send an `Idempotency-Key` with every answer; a retry with the same key "
+        "and body is answered with the first response and recorded once."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -199,7 +202,13 @@ SPECTACULAR_SETTINGS = {
     "TAGS": [
         {"name": "auth", "description": "Accounts and tokens for the app."},
         {"name": "courses", "description": "The catalogue and each course's contents."},
-        {"name": "lessons", "description": "A lesson's text, figures and neighbours."},
+        {"name": "lessons", "description": "A lesson's text, figures, questions and "
+                                           "neighbours, and its offline package."},
+        {"name": "questions", "description": "A lesson's questions as the learner sees them: "
+                                             "never with an answer before it is due."},
+        {"name": "attempts", "description": "Answering questions (with Idempotency-Key) and "
+                                            "the learner's own attempts."},
+        {"name": "progress", "description": "The learner's progress and certificates."},
     ],
     # Swagger UI and Redoc from the project's own static files, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

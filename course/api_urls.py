@@ -8,4 +8,6 @@ urlpatterns = [
          name="course-detail"),
     path("courses/<slug:course_slug>/lessons/<slug:lesson_slug>/",
          api_views.LessonDetailView.as_view(), name="lesson-detail"),
+    path("courses/<slug:course_slug>/lessons/<slug:lesson_slug>/package/",
+         api_views.LessonPackageView.as_view(), name="lesson-package"),
 ]

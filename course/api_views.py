@@ -1,8 +1,9 @@
 """The API's courses and lessons: configuration only; the serializers say what is shown.
 
 Each view reads with a fixed number of queries whatever the size of the course
-(tests/api/test_query_counts.py): a course's table of contents is one query per level,
-a lesson is one query for itself and one per neighbour.
+(tests/api/test_query_counts.py): a course's table of contents is one query per level;
+a lesson is served from the cache (``course.api_cache``), and otherwise read with one
+query for itself, one per neighbour and a fixed few for its questions.
 """
 
 from __future__ import annotations
@@ -11,11 +12,27 @@ from django.db.models import Count, Prefetch
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 
-from config.api_conditional import ETAG, IF_NONE_MATCH, NOT_MODIFIED, ConditionalRetrieveMixin
+from config.api_conditional import (
+    ETAG,
+    IF_NONE_MATCH,
+    NOT_MODIFIED,
+    PER_LEARNER_VARY,
+    VARY,
+    ConditionalRetrieveMixin,
+    conditional_json,
+    conditional_response,
+)
 from config.api_pagination import PageNumberPagination
 
+from .api_cache import served_lesson
 from .models import Chapter, Course, Lesson
-from .serializers import CourseDetailSerializer, CourseSummarySerializer, LessonDetailSerializer
+from .offline import lesson_package
+from .serializers import (
+    CourseDetailSerializer,
+    CourseSummarySerializer,
+    LessonDetailSerializer,
+    LessonPackageSerializer,
+)
 
 COURSE_SLUG = OpenApiParameter("course_slug", str, OpenApiParameter.PATH,
                                description="The course's slug, e.g. `redes-neurais`.")
@@ -72,21 +89,46 @@ class CourseDetailView(ConditionalRetrieveMixin, generics.RetrieveAPIView):
 @extend_schema(
     tags=["lessons"], summary="A lesson to read",
     description="The lesson's text in Markdown and in sanitized HTML, its figures (image "
-                "URL and alt text), reading time, and the lessons before and after it. "
-                "Send the ETag back in If-None-Match to get 304 when nothing changed.",
-    parameters=[COURSE_SLUG, LESSON_SLUG, IF_NONE_MATCH, ETAG],
+                "URL and alt text), its questions as this learner sees them, reading time, "
+                "and the lessons before and after it. Works without a token (questions then "
+                "show the variant every anonymous reader gets, and no state). The body "
+                "depends on the learner: responses vary on Authorization (and Cookie). "
+                "Send the ETag back in If-None-Match to get 304 when nothing changed; it "
+                "changes with the learner's state too (an answer, a try).",
+    parameters=[COURSE_SLUG, LESSON_SLUG, IF_NONE_MATCH, ETAG, VARY],
     responses={
         200: OpenApiResponse(LessonDetailSerializer, description="The lesson."),
         304: NOT_MODIFIED,
     },
 )
-class LessonDetailView(ConditionalRetrieveMixin, generics.RetrieveAPIView):
+class LessonDetailView(generics.GenericAPIView):
     serializer_class = LessonDetailSerializer
-    lookup_field = "slug"
-    lookup_url_kwarg = "lesson_slug"
-    queryset = Lesson.objects.select_related("chapter", "course").filter(
-        course__is_published=True
-    )
 
-    def get_queryset(self):
-        return super().get_queryset().filter(course__slug=self.kwargs["course_slug"])
+    def get(self, request, course_slug: str, lesson_slug: str):
+        served = served_lesson(request, course_slug=course_slug, lesson_slug=lesson_slug)
+        return conditional_json(request, body=served.json, data=lambda: served.data,
+                                etag=served.etag, vary=PER_LEARNER_VARY)
+
+
+@extend_schema(
+    tags=["lessons"], summary="Download a lesson to use offline",
+    description="One JSON document with everything needed to read the lesson and answer "
+                "its questions without a connection: the lesson detail (text in Markdown "
+                "and HTML, figures, questions in the learner's variant, never with answers "
+                "not yet due) and each figure's PNG embedded in base64. Answer offline, then "
+                "POST each answer when back online with its own Idempotency-Key, its "
+                "`answered_at` and the question's `shown` token: it is graded on arrival, "
+                "exactly as if it had been sent then. Vary and ETag as the lesson detail.",
+    parameters=[COURSE_SLUG, LESSON_SLUG, IF_NONE_MATCH, ETAG, VARY],
+    responses={
+        200: OpenApiResponse(LessonPackageSerializer, description="The package."),
+        304: NOT_MODIFIED,
+    },
+)
+class LessonPackageView(generics.GenericAPIView):
+    serializer_class = LessonPackageSerializer
+
+    def get(self, request, course_slug: str, lesson_slug: str):
+        package, etag = lesson_package(request, course_slug=course_slug,
+                                       lesson_slug=lesson_slug)
+        return conditional_response(request, package, etag, vary=PER_LEARNER_VARY)

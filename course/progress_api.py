@@ -86,12 +86,16 @@ class MyCourseProgressView(LearnerView):
 class LessonReadView(LearnerView):
     serializer_class = LessonProgressSerializer
 
-    def put(self, request, course_slug: str, lesson_slug: str):
-        lesson = get_object_or_404(
+    def get_object(self) -> Lesson:
+        # Also what OPTIONS (the browsable API's form) reads: no queryset of its own.
+        return get_object_or_404(
             Lesson.objects.select_related("chapter", "course"),
-            course__slug=course_slug, course__is_published=True, slug=lesson_slug,
+            course__slug=self.kwargs["course_slug"], course__is_published=True,
+            slug=self.kwargs["lesson_slug"],
         )
-        progress = mark_lesson_read(user=request.user, lesson=lesson)
+
+    def put(self, request, course_slug: str, lesson_slug: str):
+        progress = mark_lesson_read(user=request.user, lesson=self.get_object())
         return Response(self.get_serializer(progress).data)
 
 

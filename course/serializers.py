@@ -11,6 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from quizzes.serializers import QuestionSerializer
+
 from .figures import embed_figures, figure_context
 from .models import Chapter, Course, Lesson
 from .navigation import next_lesson, previous_lesson
@@ -103,10 +105,11 @@ class FigureSerializer(serializers.Serializer):
 
 
 class LessonDetailSerializer(serializers.ModelSerializer):
-    """A lesson to read: its text (Markdown and sanitized HTML), figures and neighbours.
+    """A lesson to read: its text (Markdown and sanitized HTML), figures, questions, neighbours.
 
-    The quizzes app adds ``questions`` here, after ``figures``: the lesson's questions as
-    this learner may see them, never with their answers (docs/api.md, "Questions").
+    ``questions`` are the lesson's questions as this learner may see them, never with
+    their answers before they are due (docs/api.md, "Questions"). The view serves this
+    body through ``course.api_cache``, which serializes the questions on their own.
     """
 
     number = serializers.CharField(source="full_number", help_text=NUMBER_HELP)
@@ -123,6 +126,11 @@ class LessonDetailSerializer(serializers.ModelSerializer):
                   "Relative URLs resolve against the API's origin.",
     )
     figures = serializers.SerializerMethodField()
+    questions = QuestionSerializer(
+        many=True, read_only=True,
+        help_text="The lesson's published questions in order, as this learner sees them: "
+                  "their variant, their state, and answers only once due.",
+    )
     previous = serializers.SerializerMethodField(help_text="The lesson before, in reading order.")
     next = serializers.SerializerMethodField(help_text="The lesson after, in reading order.")
     web_url = serializers.SerializerMethodField(help_text="The lesson's web page.")
@@ -131,7 +139,7 @@ class LessonDetailSerializer(serializers.ModelSerializer):
         model = Lesson
         fields = [
             "number", "slug", "page", "title", "summary", "chapter", "course",
-            "reading_minutes", "body_markdown", "body_html", "figures",
+            "reading_minutes", "body_markdown", "body_html", "figures", "questions",
             "previous", "next", "web_url",
         ]
 
@@ -165,3 +173,34 @@ class LessonDetailSerializer(serializers.ModelSerializer):
 
     def _summary(self, lesson: Lesson | None) -> dict | None:
         return LessonSummarySerializer(lesson, context=self.context).data if lesson else None
+
+
+class PackageImageSerializer(serializers.Serializer):
+    """A figure's image, embedded so that the lesson reads offline."""
+
+    name = serializers.CharField(help_text="The figure's name, as in the lesson's `figures`.")
+    src = serializers.CharField(
+        help_text="The image's URL exactly as `body_html` writes it (relative): show `data` "
+                  "wherever an <img> has this src.",
+    )
+    url = serializers.URLField(help_text="The same image online (absolute).")
+    media_type = serializers.CharField(help_text="`image/png`.")
+    etag = serializers.CharField(help_text="The image's ETag online: unchanged images need "
+                                           "no new download.")
+    width = serializers.IntegerField(help_text="Pixels.")
+    height = serializers.IntegerField(help_text="Pixels.")
+    alt = serializers.CharField(help_text="What the plot shows, for screen readers.")
+    data = serializers.CharField(help_text="The image, base64-encoded.")
+
+
+class LessonPackageSerializer(serializers.Serializer):
+    """A lesson to read and answer offline: its detail, and every figure's image embedded."""
+
+    format = serializers.CharField(help_text="`gradiente-lesson-package/1`; a new format gets "
+                                             "a new number.")
+    language = serializers.CharField(help_text="The language of every text in the package.")
+    lesson = LessonDetailSerializer(
+        help_text="The lesson detail as `GET .../lessons/<lesson>/` serves it to this "
+                  "learner, questions included (their variants, never their answers).",
+    )
+    images = PackageImageSerializer(many=True, help_text="One per figure of the lesson.")

@@ -11,7 +11,7 @@ import dataclasses
 import logging
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -21,7 +21,8 @@ from course.models import Lesson
 
 from . import grading
 from .forms import AnswerForm
-from .models import Attempt, Choice, Question, Variant
+from .learner_questions import attempt_statuses, questions_with_choices
+from .models import Choice, Question, Variant
 from .services import (
     AttemptResult,
     LearnerVariant,
@@ -102,30 +103,6 @@ class Submission:
     exercise: Exercise
 
 
-def _questions_with_choices(lesson: Lesson) -> list[tuple[Question, list[Choice]]]:
-    """Read the lesson's published questions and their choices in one query (a join)."""
-    question_fields = [field.attname for field in Question._meta.concrete_fields]
-    choice_fields = [field.attname for field in Choice._meta.concrete_fields]
-    rows = (
-        Question.objects.filter(lesson=lesson, is_published=True)
-        .order_by("order", "id", "choices__order", "choices__id")
-        .values_list(*question_fields, *(f"choices__{name}" for name in choice_fields))
-    )
-    width, database = len(question_fields), Question.objects.db
-    loaded: dict[int, tuple[Question, list[Choice]]] = {}
-    for row in rows:
-        if row[0] not in loaded:
-            question = Question.from_db(database, question_fields, row[:width])
-            question.lesson = lesson
-            loaded[row[0]] = (question, [])
-        question, choices = loaded[row[0]]
-        if row[width] is not None:  # a numeric question joins no choice
-            choice = Choice.from_db(database, choice_fields, row[width:])
-            choice.question = question
-            choices.append(choice)
-    return list(loaded.values())
-
-
 def _prepare(question: Question, user: Any, language: str, choices: list[Choice] | None = None,
              **stored: Variant | None) -> tuple[grading.QuestionSnapshot, LearnerVariant | None]:
     choices = list(question.choices.all()) if choices is None else choices
@@ -142,18 +119,6 @@ def _stored_variants(user: Any, questions: list[Question]) -> dict[int, Variant]
         return None
     rows = Variant.objects.filter(user=user, question__in=simulated)
     return {row.question_id: row for row in rows}
-
-
-def _statuses(user: Any, questions: list[Question]) -> dict[int, dict[str, int]]:
-    if not user.is_authenticated or not questions:
-        return {}
-    rows = (
-        Attempt.objects.filter(user=user, question__in=questions)
-        .values("question_id")
-        .annotate(tries=Count("id", filter=Q(counts_as_try=True)),
-                  correct=Count("id", filter=Q(is_correct=True)))
-    )
-    return {row["question_id"]: row for row in rows}
 
 
 def _exercise(question: Question, choices: list[Choice], number: int, user: Any,
@@ -175,11 +140,11 @@ def _exercise(question: Question, choices: list[Choice], number: int, user: Any,
 
 def lesson_exercises(request: HttpRequest, lesson: Lesson) -> dict[str, Any]:
     """Return the lesson page's context for its exercises, in the request's language."""
-    loaded = _questions_with_choices(lesson)
+    loaded = questions_with_choices(lesson)
     submission: Submission | None = getattr(request, SUBMISSION_ATTRIBUTE, None)
     language = get_language()
     questions = [question for question, _choices in loaded]
-    statuses = _statuses(request.user, questions)
+    statuses = attempt_statuses(request.user, questions)
     stored = _stored_variants(request.user, questions)
     exercises = []
     for question, choices in loaded:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from course.models import Lesson
@@ -233,6 +234,11 @@ class Attempt(models.Model):
     language = models.CharField(_("language"), max_length=8)
     snapshot = models.JSONField(_("snapshot"), help_text=_("The question and variant as graded."))
     idempotency_key = models.CharField(max_length=64, blank=True)
+    answered_at = models.DateTimeField(
+        _("answered at"), null=True, blank=True,
+        help_text=_("When the learner answered, as the app reported it (an answer given "
+                    "offline arrives later); empty: when it was received."),
+    )
     needs_review = models.BooleanField(
         _("needs review"), default=False,
         help_text=_("A new engine version grades this answer differently."),
@@ -253,3 +259,42 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} · {self.user} · {'✓' if self.is_correct else '✗'}"
+
+
+class IdempotencyKey(models.Model):
+    """One ``Idempotency-Key`` a learner sent with a POST, and the response it got.
+
+    The unique constraint on (learner, key) is what makes a retried request count once:
+    of two requests with the same key, only one can insert this row (the other gets the
+    stored response, or 409 while the first is still being answered). ``fingerprint``
+    hashes the request (method, path, canonical body) so that the same key sent with
+    another body is refused. Rows expire after ``IDEMPOTENCY_KEY_TTL``
+    (``manage.py purge_idempotency_keys``); see docs/api.md, "Idempotency".
+    """
+
+    class State(models.TextChoices):
+        PROCESSING = "processing", _("Being answered")
+        DONE = "done", _("Answered")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_keys",
+        verbose_name=_("learner"),
+    )
+    key = models.CharField(_("key"), max_length=64)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices,
+                             default=State.PROCESSING)
+    status_code = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response = models.JSONField(_("response body"), null=True, blank=True)
+    headers = models.JSONField(_("response headers"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_learner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.key}"

@@ -1,7 +1,7 @@
 """What learners and instructors do with questions: get a variant, answer, re-check.
 
-:func:`record_attempt` is what every interface calls to answer (the web form now, the
-REST API later): it finds the learner's variant, snapshots the question in their
+:func:`record_attempt` is what every interface calls to answer (the web form and the
+REST API): it finds the learner's variant, snapshots the question in their
 language, grades with :func:`quizzes.grading.grade` and, for a logged-in learner,
 stores the attempt and, when it is correct, refreshes the lesson's completion in the
 same transaction (``course.services.refresh_lesson_completion``). Anonymous learners get
@@ -13,7 +13,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,6 +33,7 @@ from . import grading, variants
 from .models import Attempt, Choice, Question, Variant
 
 ANONYMOUS_LEARNER = "anonymous"
+logger = logging.getLogger(__name__)
 CACHE_SECONDS = 24 * 3600
 
 
@@ -58,6 +61,7 @@ class AttemptResult:
     tries_left: int | None = None  # None: unlimited
     solved: bool = False
     repeated: bool = False  # the same wrong answer again: not another try
+    replayed: bool = False  # the attempt of an earlier request with the same key
 
 
 def learner_key(user: Any) -> str:
@@ -164,6 +168,54 @@ def learner_variant(*, question: Question, user: Any, choices: Sequence[Choice] 
     return LearnerVariant(row.as_answer(), row.fingerprint, row)
 
 
+def learner_variants(
+    *, user: Any, questions: Sequence[tuple[Question, Sequence[Choice]]]
+) -> dict[int, LearnerVariant | None]:
+    """Return the learner's variant of each question, as :func:`learner_variant` would.
+
+    For a page of questions at once: the stored variants are read in one query and the
+    missing ones stored in one more, so the number of queries does not grow with the
+    number of questions. A question without a simulation maps to None; one whose
+    simulation the engine refuses (KeyError, ValueError) is left out, and logged.
+    """
+    specs: dict[int, variants.SimulationSpec | None] = {
+        question.pk: simulation_spec(question, choices) for question, choices in questions}
+    found: dict[int, LearnerVariant | None] = {pk: None for pk, spec in specs.items()
+                                               if spec is None}
+    simulated = [question for question, _choices in questions if specs[question.pk]]
+    if not simulated:
+        return found
+    authenticated = user is not None and user.is_authenticated
+    stored = {row.question_id: row for row in Variant.objects.filter(
+        user=user, question__in=simulated)} if authenticated else {}
+    new_rows = []
+    for question in simulated:
+        spec = specs[question.pk]
+        row = stored.get(question.pk)
+        try:
+            if row is not None and row.engine_version == ENGINE_VERSION \
+                    and row.fingerprint == spec.fingerprint():
+                found[question.pk] = LearnerVariant(row.as_answer(), row.fingerprint, row)
+                continue
+            seed = variants.variant_seed(question.stable_key, learner_key(user))
+            computed = compute_cached(spec, seed)
+        except (KeyError, ValueError):
+            logger.exception("Variant of %s cannot be computed", question.stable_key)
+            continue
+        if row is not None:  # stale: another engine version or an edited question
+            _replace(row, computed)
+            computed = LearnerVariant(row.as_answer(), row.fingerprint, row)
+        elif authenticated:
+            row = Variant(question=question, user=user)
+            _store(row, computed)
+            new_rows.append(row)
+        found[question.pk] = computed
+    # A concurrent request of the same learner may store the same rows first: theirs
+    # hold the same values (a variant is a function of question, learner and engine).
+    Variant.objects.bulk_create(new_rows, ignore_conflicts=True)
+    return found
+
+
 def lab_url(question: Question, variant: LearnerVariant | None) -> str:
     """Return the lab page that runs exactly this variant (its parameters and seed)."""
     if variant is None:
@@ -227,10 +279,20 @@ def _stored_outcome(data: dict) -> grading.Outcome:
     return grading.Outcome(**data)
 
 
-def _history(question: Question, user: Any) -> tuple[list[Attempt], int, bool]:
-    attempts = list(Attempt.objects.filter(question=question, user=user).order_by("created_at"))
-    counted = [attempt for attempt in attempts if attempt.counts_as_try]
-    return counted, len(counted), any(attempt.is_correct for attempt in attempts)
+def _history(question: Question, user: Any) -> tuple[list[tuple[bool, Any, int | None]], int,
+                                                       bool]:
+    """Return the learner's tries at the question: (correct, answer, variant id) of each,
+    how many, and whether one was correct.
+
+    Only the tries are read, and only those columns (not the snapshots): a learner's
+    history can be long, and every answer reads it. A correct answer always counted as a
+    try (the first one solves the question; a repeated answer is a wrong one).
+    """
+    counted = list(
+        Attempt.objects.filter(question=question, user=user, counts_as_try=True)
+        .order_by("created_at", "id").values_list("is_correct", "answer", "variant_id")
+    )
+    return counted, len(counted), any(correct for correct, _answer, _variant in counted)
 
 
 def _tries_left(question: Question, used: int) -> int | None:
@@ -246,6 +308,7 @@ def record_attempt(
     answer_text: str = "",
     idempotency_key: str = "",
     shown_token: str | None = None,
+    answered_at: datetime | None = None,
 ) -> AttemptResult:
     """Grade a learner's answer and, for a logged-in learner, store it with a snapshot.
 
@@ -254,12 +317,15 @@ def record_attempt(
     question changed since, the answer is not graded. A format error, a repeated wrong
     answer and answers after a correct one do not count as tries; once ``max_tries`` are
     used up nothing more is graded. The same ``idempotency_key`` returns the first result.
+    ``answered_at`` is when the learner answered, if earlier than now (an answer given
+    offline): it is stored, and the answer is graded now, as any other.
     """
     authenticated = user is not None and user.is_authenticated
     with transaction.atomic():
         if authenticated:
             # One answer at a time per learner, so that tries are counted exactly.
-            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            get_user_model().objects.select_for_update().filter(pk=user.pk).values_list(
+                "pk").first()
             if idempotency_key:
                 earlier = Attempt.objects.filter(user=user, idempotency_key=idempotency_key)
                 if earlier := earlier.select_related("variant").first():
@@ -286,10 +352,8 @@ def record_attempt(
             return AttemptResult(outcome, snapshot, variant, tries_used=used,
                                  tries_left=_tries_left(question, used), solved=solved)
         stored_answer = json.loads(json.dumps(normalized))
-        wrong = [a for a in counted if not a.is_correct]
-        repeated = not solved and any(
-            a.answer == stored_answer and a.variant_id == _row_id(variant) for a in wrong
-        )
+        wrong = [(answer, row) for correct, answer, row in counted if not correct]
+        repeated = not solved and (stored_answer, _row_id(variant)) in wrong
         outcome = grading.grade(snapshot, variant_answer, answer,
                                 wrong_tries_before=len(wrong) - repeated)
         counts = not solved and not repeated
@@ -297,7 +361,7 @@ def record_attempt(
             question=question, user=user, variant=variant.row if variant else None,
             answer=stored_answer, answer_text=str(answer_text or "")[:100],
             is_correct=outcome.correct, score=outcome.score, counts_as_try=counts,
-            language=language, idempotency_key=idempotency_key,
+            language=language, idempotency_key=idempotency_key, answered_at=answered_at,
             snapshot={"question": snapshot.to_dict(),
                       "variant": variant_answer.to_dict() if variant_answer else None,
                       "fingerprint": variant.fingerprint if variant else "",
@@ -320,4 +384,5 @@ def _replay(question: Question, attempt: Attempt) -> AttemptResult:
     snapshot = grading.QuestionSnapshot.from_dict(attempt.snapshot["question"])
     counted, used, solved = _history(question, attempt.user)
     return AttemptResult(_stored_outcome(attempt.snapshot["outcome"]), snapshot, None, attempt,
-                         tries_used=used, tries_left=_tries_left(question, used), solved=solved)
+                         tries_used=used, tries_left=_tries_left(question, used), solved=solved,
+                         replayed=True)

@@ -70,3 +70,38 @@ def test_a_list_of_etags_or_a_weak_one_matches_too(two_lessons, api):
 
     assert api.get(LESSON, HTTP_IF_NONE_MATCH=f'"other", W/{etag}').status_code == 304
     assert api.get(LESSON, HTTP_IF_NONE_MATCH="*").status_code == 304
+
+
+def test_a_lessons_etag_changes_with_the_learners_own_state(quiz, learner, learner_api):
+    from quizzes.services import record_attempt
+
+    first = learner_api.get(quiz.url)
+    assert {"Accept-Language", "Authorization", "Cookie"} <= {
+        value.strip() for value in first["Vary"].split(",")}
+    assert learner_api.get(quiz.url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    record_attempt(question=quiz.single, user=learner, answer=[], language="pt-br")  # unread
+    assert learner_api.get(quiz.url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    record_attempt(question=quiz.numeric, user=learner, answer="1", language="pt-br")
+
+    again = learner_api.get(quiz.url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+
+
+def test_learners_with_different_variants_get_different_etags(quiz, learner_api,
+                                                              other_learner_api, api):
+    etags = {client.get(quiz.url)["ETag"] for client in (learner_api, other_learner_api, api)}
+
+    assert len(etags) == 3
+
+
+def test_the_json_served_from_the_cache_is_what_drf_renders(quiz, learner_api):
+    from rest_framework.renderers import JSONRenderer
+
+    response = learner_api.get(quiz.url, HTTP_ACCEPT="application/json")
+    html = learner_api.get(quiz.url, HTTP_ACCEPT="text/html")
+
+    assert response["Content-Type"] == "application/json"
+    assert response.content == JSONRenderer().render(response.json())
+    assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
+    assert "Pergunta single?" in html.content.decode()  # the browsable API: the same data

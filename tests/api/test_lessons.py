@@ -20,8 +20,8 @@ def test_lesson_18_8_in_each_language(course_text, api, lang, title, phrase):
     lesson = response.json()
     assert list(lesson) == [
         "number", "slug", "page", "title", "summary", "chapter", "course",
-        "reading_minutes", "body_markdown", "body_html", "figures", "previous", "next",
-        "web_url",
+        "reading_minutes", "body_markdown", "body_html", "figures", "questions", "previous",
+        "next", "web_url",
     ]
     assert (lesson["number"], lesson["page"], lesson["title"]) == ("18.8", 54, title)
     assert lesson["reading_minutes"] > 0

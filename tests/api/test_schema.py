@@ -6,7 +6,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-OUR_TAGS = {"auth", "courses", "lessons"}
+OUR_TAGS = {"auth", "courses", "lessons", "questions", "attempts"}
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 
 
@@ -33,6 +33,10 @@ def test_schema_validates_and_lists_our_operations(published_schema):
         "POST /api/v1/auth/logout/", "POST /api/v1/auth/logout-all/", "GET /api/v1/auth/me/",
         "GET /api/v1/courses/", "GET /api/v1/courses/{course_slug}/",
         "GET /api/v1/courses/{course_slug}/lessons/{lesson_slug}/",
+        "GET /api/v1/courses/{course_slug}/lessons/{lesson_slug}/package/",
+        "GET /api/v1/courses/{course_slug}/lessons/{lesson_slug}/questions/",
+        "POST /api/v1/questions/{question_id}/attempts/",
+        "GET /api/v1/me/attempts/", "GET /api/v1/me/attempts/{attempt_id}/",
     }
 
 
@@ -70,10 +74,46 @@ def test_auth_errors_and_throttling_are_documented_where_they_can_happen(publish
 def test_details_document_their_etag_and_304(published_schema):
     operations = dict(_our_operations(published_schema))
     for name in ("GET /api/v1/courses/{course_slug}/",
-                 "GET /api/v1/courses/{course_slug}/lessons/{lesson_slug}/"):
+                 "GET /api/v1/courses/{course_slug}/lessons/{lesson_slug}/",
+                 "GET /api/v1/courses/{course_slug}/lessons/{lesson_slug}/package/"):
         responses = operations[name]["responses"]
         assert "ETag" in responses["200"]["headers"] and "304" in responses
         assert "If-None-Match" in {p["name"] for p in operations[name]["parameters"]}
+
+
+def test_answering_documents_its_idempotency_key_and_every_error(published_schema):
+    operation = dict(_our_operations(published_schema))[
+        "POST /api/v1/questions/{question_id}/attempts/"]
+    responses = operation["responses"]
+
+    key = {p["name"]: p for p in operation["parameters"]}["Idempotency-Key"]
+    assert key["in"] == "header" and "retry" in key["description"]
+    assert key["schema"]["pattern"]
+    assert {"200", "201", "400", "401", "404", "409", "422", "429"} <= responses.keys()
+    assert {"Idempotent-Replayed", "Location"} <= responses["201"]["headers"].keys()
+    assert "Retry-After" in responses["429"]["headers"]
+    for status, code in (("409", "idempotency_key_in_use"), ("422", "idempotency_key_reused")):
+        content = responses[status]["content"]["application/problem+json"]
+        assert content["schema"] == PROBLEM
+        [example] = content["examples"].values()
+        assert example["value"]["code"] == code and example["value"]["title"] in (
+            "Conflict", "Unprocessable Content")
+    assert published_schema["components"]["schemas"]["AnswerRequest"]["required"] == ["answer"]
+
+
+def test_learner_dependent_bodies_document_their_vary_header(published_schema):
+    operations = dict(_our_operations(published_schema))
+    for name in ("GET /api/v1/courses/{course_slug}/lessons/{lesson_slug}/",
+                 "GET /api/v1/courses/{course_slug}/lessons/{lesson_slug}/package/"):
+        assert "Vary" in operations[name]["responses"]["200"]["headers"]
+
+
+def test_no_answer_field_is_documented_outside_the_solution(published_schema):
+    choice = published_schema["components"]["schemas"]["QuestionChoice"]
+    question = published_schema["components"]["schemas"]["Question"]
+
+    assert set(choice["required"]) == {"id", "text", "text_html"}  # is_correct: only when due
+    assert question["properties"]["solution"]["nullable"] is True
 
 
 def test_problem_component_has_the_rfc_9457_members(published_schema):

@@ -1,0 +1,434 @@
+"""API throughput under gunicorn, PostgreSQL and Redis, side by side with DRF's floor.
+
+The floor is a trivial DRF endpoint added by this benchmark only (``/bench/floor/``, an
+``APIView`` answering ``{"ok": true}``) on the same server: the same middleware, the same
+authentication (every request of every target carries a learner's token, so each pays
+for it), the same JSON renderer. Against it, in one run, interleaved round by round:
+
+- ``lesson``: ``GET`` the detail of lesson 18.8 (text, three figures, three questions in
+  the learner's variant with their state), learners taken in turn;
+- ``attempt``: ``POST`` a wrong answer to a single-choice question, each with its own
+  ``Idempotency-Key``, learners and questions taken in turn (each request records an
+  attempt: the user row lock, the key's claim, the grading, the stored response).
+
+Goal: lesson >= 0.7 and attempt >= 0.5 of the floor's requests per second, with zero
+non-2xx responses; and the same with a course ten times larger (``redes-neurais-x10``:
+thirty lessons, ten copies of the course's questions, generated in the bench database),
+where the lesson is the copy of 18.8 in the middle of the course.
+
+    python benchmarks/api_throughput.py [--duration 4] [--rounds 6] [--connections 16]
+        [--database postgres://postgres@127.0.0.1:5432/gradiente_bench]
+        [--redis redis://127.0.0.1:6379/0] [--port 8766] [--workers 2]
+
+It creates the bench database if missing, migrates it, imports content/, generates the
+larger course and the learners, starts gunicorn (``--workers`` gthread workers, one
+BLAS thread each, on 127.0.0.1 only) with the throttles raised so that no request is
+refused, warms every cache once (each learner's variants, the figures), then runs
+``wrk`` (``apt-get install wrk``; one thread, keep-alive connections) for ``duration``
+seconds per target and round. Bounded: rounds x 2 courses x 3 targets x duration.
+As a gunicorn app: ``api_throughput:application`` with ``--pythonpath benchmarks``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/gradiente_bench"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+FLOOR_URL = "/bench/floor/"
+COURSES = {"course": "redes-neurais", "ten times larger": "redes-neurais-x10"}
+LESSON_SLUG = "problemas-de-vanishing-e-exploding-gradient"
+LEARNERS = 24  # who read the lesson (each has their own variants and state)
+ANSWERING_LEARNERS = 200  # who answer (so that no learner's history grows long)
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "SECRET_KEY": "benchmark-only-secret-key-not-for-production",
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "LOG_LEVEL": "WARNING",
+    "OPENBLAS_NUM_THREADS": "1",
+    # Nothing may be refused: the benchmark's load is one "client" far past any limit.
+    "API_AUTH_THROTTLE_RATE": "100000000/minute",
+    "API_ATTEMPTS_THROTTLE_RATE": "100000000/minute",
+}
+
+
+# --- the server: the project, plus the floor -------------------------------------------
+
+
+def _floor_view():
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    class FloorView(APIView):
+        """DRF's floor: authentication, content negotiation, a JSON body; no work."""
+
+        def get(self, request):
+            return Response({"ok": True})
+
+    return FloorView.as_view()
+
+
+def _application():
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.ROOT_URLCONF = __name__  # this module's urlpatterns, below
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+def __getattr__(name):
+    # Built on first access, so that running the script needs no Django setup at import.
+    if name == "urlpatterns" or name.startswith("handler"):
+        from django.urls import path
+
+        from config import urls
+
+        if name != "urlpatterns":
+            return getattr(urls, name)
+        return [path(FLOOR_URL.strip("/") + "/", _floor_view()), *urls.urlpatterns]
+    if name == "application":
+        return _application()
+    raise AttributeError(name)
+
+
+# --- the data ----------------------------------------------------------------------------
+
+
+def create_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                    [name]).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def larger_course():
+    """Build redes-neurais-x10 from redes-neurais: ten chapters, each a copy of its
+    lessons and their questions (figures, bodies and simulations included)."""
+    from django.db import transaction
+
+    from course.models import Chapter, Course, Lesson
+    from quizzes.models import Choice, Question
+
+    source = Course.objects.get(slug=COURSES["course"])
+    if Course.objects.filter(slug=COURSES["ten times larger"]).exists():
+        return
+    lessons = list(Lesson.objects.filter(course=source).in_reading_order())
+    with transaction.atomic():
+        course = Course.objects.create(
+            slug=COURSES["ten times larger"], order=99,
+            title_pt_br=f"{source.title_pt_br} (x10)", title_en=f"{source.title_en} (x10)",
+            summary_pt_br=source.summary_pt_br, summary_en=source.summary_en)
+        for copy in range(1, 11):
+            chapter = Chapter.objects.create(course=course, number=copy, slug=f"parte-{copy}",
+                                             title_pt_br=f"Parte {copy}",
+                                             title_en=f"Part {copy}")
+            for lesson in lessons:
+                # The copy of 18.8 in the middle of the course keeps its slug.
+                slug = lesson.slug if copy == 5 else f"{lesson.slug}-{copy}"
+                new = Lesson(chapter=chapter, number=lesson.number, slug=slug,
+                             page=copy * 100 + lesson.page, figures=lesson.figures)
+                for field in ("title", "summary", "body"):
+                    for language in ("pt_br", "en"):
+                        setattr(new, f"{field}_{language}",
+                                getattr(lesson, f"{field}_{language}"))
+                new.save()
+                for question in lesson.questions.all():
+                    choices = list(question.choices.all())
+                    question.pk, question.lesson = None, new
+                    question.save()
+                    for choice in choices:
+                        choice.pk, choice.question = None, question
+                    Choice.objects.bulk_create(choices)
+    assert Question.objects.filter(lesson__course=course).count() == 10 * Question.objects.filter(
+        lesson__course=source).count()
+
+
+def prepare(database: str) -> dict:
+    """Migrate, import, generate; forget earlier runs' answers; return tokens and targets."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from knox.models import AuthToken
+
+    from accounts.services import issue_token
+    from course.models import LessonProgress
+    from quizzes.models import Attempt, IdempotencyKey, Question, Variant
+
+    create_database(database)
+    call_command("migrate", verbosity=0)
+    call_command("import_course", str(ROOT / "content"), verbosity=0)
+    larger_course()
+    users = get_user_model()
+    learners = []
+    for index in range(max(LEARNERS, ANSWERING_LEARNERS)):
+        learner, _created = users.objects.get_or_create(
+            username=f"bench-{index}", defaults={"first_name": "Bench", "last_name": str(index)})
+        learners.append(learner)
+    for model in (Attempt, IdempotencyKey, LessonProgress):
+        model.objects.filter(user__in=learners).delete()
+    Variant.objects.filter(user__in=learners).delete()
+    AuthToken.objects.filter(user__in=learners).delete()  # one device each, as usual
+    tokens = [issue_token(user=learner).token for learner in learners]
+    targets = {}
+    for label, slug in COURSES.items():
+        plain = Question.objects.filter(lesson__course__slug=slug, kind="single",
+                                        simulation="").order_by("lesson__chapter__number",
+                                                                "lesson__number", "order")
+        answers = [[question.pk, question.choices.filter(is_correct=False).first().pk]
+                   for question in plain]
+        targets[label] = {"lesson": f"/api/v1/courses/{slug}/lessons/{LESSON_SLUG}/",
+                          "answers": answers}
+    return {"tokens": tokens, "targets": targets}
+
+
+# --- the load --------------------------------------------------------------------------
+
+LUA = """
+local tokens = {%(tokens)s}
+local answers = {%(answers)s}
+local method, path = "%(method)s", "%(path)s"
+local counter, id = 0, 0
+local prefix = "%(prefix)s"
+
+function setup(thread)
+  thread:set("id", %(thread_id)s)
+end
+
+function init(args)
+  id = tonumber(wrk.thread:get("id")) or 0
+end
+
+request = function()
+  counter = counter + 1
+  local token = tokens[(counter %% #tokens) + 1]
+  local headers = {["Authorization"] = "Token " .. token, ["Accept"] = "application/json",
+                   ["Accept-Language"] = "en"}
+  if method == "GET" then
+    return wrk.format("GET", path, headers)
+  end
+  local pick = answers[(math.floor(counter / #tokens) %% #answers) + 1]
+  headers["Content-Type"] = "application/json"
+  headers["Idempotency-Key"] = prefix .. "-" .. id .. "-" .. counter
+  return wrk.format("POST", "/api/v1/questions/" .. pick[1] .. "/attempts/", headers,
+                    '{"answer": ' .. pick[2] .. '}')
+end
+"""
+
+
+def lua_script(directory: Path, name: str, *, method: str, path: str, tokens: list[str],
+               answers: list[list[int]]) -> Path:
+    script = directory / f"{name}.lua"
+    script.write_text(LUA % {
+        "tokens": ", ".join(f'"{token}"' for token in tokens),
+        "answers": ", ".join(f"{{{q}, {c}}}" for q, c in answers) or "{0, 0}",
+        "method": method, "path": path, "prefix": uuid.uuid4().hex[:12],
+        "thread_id": "0",
+    })
+    return script
+
+
+def run_wrk(port: int, script: Path, *, duration: int, connections: int,
+            workers: list[int]) -> dict:
+    """Run wrk once; return requests per second, requests, non-2xx and socket errors, and
+    the CPU time the app's workers spent per request (unaffected by other load)."""
+    cpu_before = _cpu_seconds(workers)
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
+         "-s", str(script), f"http://127.0.0.1:{port}/"],
+        capture_output=True, text=True, timeout=duration + 60, check=True).stdout
+    cpu = _cpu_seconds(workers) - cpu_before
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                       output)
+    latency = re.search(r"Latency\s+(\S+)", output).group(1)
+    return {"rate": rate, "requests": total, "non_2xx": int(bad.group(1)) if bad else 0,
+            "socket_errors": sum(map(int, errors.groups())) if errors else 0,
+            "latency": latency, "cpu_ms": 1000 * cpu / max(total, 1)}
+
+
+def _workers(master: int) -> list[int]:
+    """Return the pids of gunicorn's workers (the master's children)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == master:
+                pids.append(int(entry.name))
+    return pids
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """Return the user + system CPU time of the processes, in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def request(port: int, method: str, path: str, token: str, body: dict | None = None) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    headers = {"Authorization": f"Token {token}", "Accept": "application/json",
+               "Accept-Language": "en"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    connection.request(method, path, json.dumps(body) if body is not None else None, headers)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.status
+
+
+def wait_until_up(port: int, server: subprocess.Popen, token: str) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited; see its output above")
+        try:
+            if request(port, "GET", FLOOR_URL, token) == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not start in time")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", default=DEFAULT_DATABASE)
+    parser.add_argument("--redis", default=DEFAULT_REDIS)
+    parser.add_argument("--duration", type=int, default=4, help="seconds per target and round")
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker")
+    parser.add_argument("--port", type=int, default=8766)
+    options = parser.parse_args()
+    if not options.database.startswith("postgres"):
+        sys.exit("The benchmark runs against PostgreSQL: --database postgres://...")
+
+    env = {**SERVER_ENV, "DATABASE_URL": options.database, "REDIS_URL": options.redis,
+           "CACHE_KEY_PREFIX": f"bench-{uuid.uuid4().hex[:8]}"}
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    print(f"preparing {options.database} ...", flush=True)
+    data = prepare(options.database)
+    from django.db import connections
+
+    connections.close_all()
+
+    command = [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "--pythonpath",
+               str(ROOT / "benchmarks"), "--workers", str(options.workers),
+               "--worker-class", "gthread", "--threads", str(options.threads),
+               "--bind", f"127.0.0.1:{options.port}", "--log-level", "warning",
+               "api_throughput:application"]
+    server = subprocess.Popen(command, env={**os.environ, **env})
+    tokens = data["tokens"]
+    try:
+        wait_until_up(options.port, server, tokens[0])
+        print("warming the caches (each learner's variants of each lesson, the figures) ...",
+              flush=True)
+        for target in data["targets"].values():
+            for token in tokens[:LEARNERS]:
+                assert request(options.port, "GET", target["lesson"], token) == 200
+            question, choice = target["answers"][0]
+            assert request(options.port, "POST", f"/api/v1/questions/{question}/attempts/",
+                           tokens[-1], {"answer": choice}) == 201
+        with tempfile.TemporaryDirectory() as directory:
+            scripts = {}
+            for label, target in data["targets"].items():
+                scripts[label] = {
+                    "floor": lua_script(Path(directory), f"{label}-floor", method="GET",
+                                        path=FLOOR_URL, tokens=tokens[:LEARNERS], answers=[]),
+                    "lesson": lua_script(Path(directory), f"{label}-lesson", method="GET",
+                                         path=target["lesson"], tokens=tokens[:LEARNERS],
+                                         answers=[]),
+                    "attempt": lua_script(Path(directory), f"{label}-attempt", method="POST",
+                                          path="", tokens=tokens,
+                                          answers=target["answers"]),
+                }
+            workers = _workers(server.pid)
+            names = ["floor", "lesson", "attempt"]
+            # Every server thread opens its database and Redis connections: not measured.
+            for label in data["targets"]:
+                for name in names:
+                    run_wrk(options.port, scripts[label][name], duration=2,
+                            connections=options.connections, workers=workers)
+            results = {label: {name: [] for name in names} for label in data["targets"]}
+            for round_ in range(options.rounds):
+                # Both courses each round, and the targets in turn in another order each
+                # round, so that a change in the machine's load hits them all alike.
+                for label in data["targets"]:
+                    for name in names[round_ % 3:] + names[:round_ % 3]:
+                        measured = run_wrk(options.port, scripts[label][name],
+                                           duration=options.duration,
+                                           connections=options.connections, workers=workers)
+                        results[label][name].append(measured)
+                        print(f"  {label:17} round {round_ + 1} {name:8} "
+                              f"{measured['rate']:8.1f} req/s  latency {measured['latency']:>8}"
+                              f"  app CPU {measured['cpu_ms']:5.2f} ms/request"
+                              f"  non-2xx {measured['non_2xx'] + measured['socket_errors']}",
+                              flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    report(results, options)
+
+
+def report(results: dict, options) -> None:
+    print()
+    print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; gunicorn {options.workers} gthread "
+          f"workers x {options.threads} threads; wrk 1 thread, {options.connections} "
+          f"connections, {options.duration} s per target, {options.rounds} rounds; load "
+          f"average {os.getloadavg()[0]:.1f}")
+    print("| course | target | req/s (median) | **throughput / floor** (median of rounds) "
+          "| app CPU ms/request (median) | floor CPU / target CPU | goal | non-2xx |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    goals = {"lesson": 0.7, "attempt": 0.5}
+    for label, measured in results.items():
+        floors = measured["floor"]
+        for name in ("floor", "lesson", "attempt"):
+            runs = measured[name]
+            ratios = [run["rate"] / floor["rate"] for run, floor in zip(runs, floors, strict=True)]
+            cpu = statistics.median(run["cpu_ms"] for run in runs)
+            floor_cpu = statistics.median(run["cpu_ms"] for run in floors)
+            bad = sum(run["non_2xx"] + run["socket_errors"] for run in runs)
+            goal = f">= {goals[name]}" if name in goals else ""
+            ratio = "1" if name == "floor" else f"**{statistics.median(ratios):.2f}**"
+            print(f"| {label} | {name} | {statistics.median(run['rate'] for run in runs):.0f} "
+                  f"| {ratio} | {cpu:.2f} | {floor_cpu / cpu:.2f} | {goal} | {bad} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,302 @@
+"""Answers as the app sends them, and attempts as it reads them back; fields listed one by one.
+
+An answer's body names the answer and nothing else a learner could set: who answers is
+the token's learner, and the outcome, score and tries are the server's to compute, so a
+``score`` or ``user`` in the body is ignored (tests/api/test_attempts.py).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from course.markdown import render_markdown
+from course.progress_serializers import LessonReferenceSerializer
+from course.serializers import LessonSummarySerializer
+
+from . import grading
+from .learner_questions import solution_data
+from .models import Attempt
+from .serializers import QuestionStateSerializer, SolutionSerializer
+from .services import AttemptResult
+
+MAX_CHOICES = 50
+MAX_TYPED = 64
+# An app's clock may run a little ahead of the server's.
+CLOCK_SKEW = timedelta(minutes=5)
+
+ANSWER_SCHEMA = {
+    "oneOf": [
+        {"type": "array", "items": {"type": "integer"}, "maxItems": MAX_CHOICES,
+         "description": "Choice questions: the ids of the options chosen."},
+        {"type": "number", "description": "Single choice: the id chosen; numeric: the value."},
+        {"type": "string", "maxLength": MAX_TYPED,
+         "description": "Numeric questions: the text as typed (`0,05`, `5e-2`, `5×10^-2`)."},
+    ],
+}
+
+
+@extend_schema_field(ANSWER_SCHEMA)
+class AnswerField(serializers.Field):
+    """Choice ids, one id, a number or the text typed: grading reads it as the question says.
+
+    Only the shape is checked here; an answer that does not fit the question (a word for a
+    number, an unknown option) is graded as a *format error*, as on the web page.
+    """
+
+    default_error_messages = {
+        "invalid": _("Send a list of choice ids, a number, or the number as typed."),
+        "too_many": _("Send at most {limit} choice ids."),
+        "too_long": _("Send at most {limit} characters."),
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, list):
+            if len(data) > MAX_CHOICES:
+                self.fail("too_many", limit=MAX_CHOICES)
+            if not all(isinstance(item, int) and not isinstance(item, bool) for item in data):
+                self.fail("invalid")
+            return data
+        if isinstance(data, bool) or not isinstance(data, int | float | str):
+            self.fail("invalid")
+        if isinstance(data, float) and not math.isfinite(data):
+            self.fail("invalid")
+        if isinstance(data, str) and len(data) > MAX_TYPED:
+            self.fail("too_long", limit=MAX_TYPED)
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class AnswerSerializer(serializers.Serializer):
+    """The body of ``POST /questions/<id>/attempts/``: these fields, and only these, are read."""
+
+    answer = AnswerField(help_text="The answer, as the question's `kind` says.")
+    answered_at = serializers.DateTimeField(
+        required=False, allow_null=True,
+        help_text="When the learner answered, for an answer given offline and sent later "
+                  "(ISO 8601 with a time zone). Stored with the attempt; the answer is "
+                  "graded on arrival like any other. Not in the future.",
+    )
+    shown = serializers.CharField(
+        required=False, allow_blank=True, max_length=32,
+        help_text="The question's `shown` token as the learner saw it: if the question "
+                  "changed since, the answer is not graded (`format_error.code` `changed`).",
+    )
+
+    def validate_answered_at(self, value):
+        if value is not None and value > timezone.now() + CLOCK_SKEW:
+            raise serializers.ValidationError(_("This time is in the future."),
+                                              code="future")
+        return value
+
+
+class AttemptReferenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField(help_text="The attempt among the learner's own.")
+
+
+class ChoiceFeedbackSerializer(serializers.Serializer):
+    choice = serializers.IntegerField(help_text="The id of an option the learner chose.")
+    feedback = serializers.CharField(help_text="Markdown: what that option teaches.")
+
+
+class FormatErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text="`empty`, `not_a_number`, `not_finite`, `not_positive`, `no_choice`, "
+                  "`one_choice`, `unknown_choice`, `unavailable`, or `changed` (the "
+                  "question changed since it was shown: read it again).",
+    )
+    message = serializers.CharField(help_text="What to fix, in the response's language.")
+
+
+def _attempt_url(serializer: serializers.Serializer, attempt: Attempt) -> str:
+    return reverse("api:my-attempt", kwargs={"attempt_id": attempt.pk},
+                   request=serializer.context.get("request"))
+
+
+def _markdown_or_none(text: str) -> str | None:
+    return render_markdown(text) if text else None
+
+
+class AttemptOutcomeSerializer(serializers.Serializer):
+    """What an answer got: the outcome, what is now due to be shown, and where to go next."""
+
+    recorded = serializers.SerializerMethodField(
+        help_text="An attempt was stored. False for an answer that could not be read, for "
+                  "one sent after the tries ran out, or for a question changed since shown.",
+    )
+    attempt = serializers.SerializerMethodField()
+    question = serializers.IntegerField(source="snapshot.id", help_text="The question's id.")
+    correct = serializers.BooleanField(source="outcome.correct")
+    score = serializers.FloatField(
+        source="outcome.score",
+        help_text="1 for a correct answer; between 0 and 1 for part of a multiple choice "
+                  "with partial credit.",
+    )
+    feedback = serializers.CharField(
+        source="outcome.feedback", allow_blank=True,
+        help_text="\"You got it right! ...\" or \"That's not right! Try again.\", or the "
+                  "question's own words, in the response's language. Empty when the answer "
+                  "could not be read (see `format_error`).",
+    )
+    choice_feedback = serializers.SerializerMethodField()
+    explanation = serializers.SerializerMethodField(
+        help_text="Markdown; null until due (a correct answer, or enough wrong tries)."
+    )
+    explanation_html = serializers.SerializerMethodField()
+    solution = serializers.SerializerMethodField(
+        help_text="The correct answer; null unless the question's policy shows it now."
+    )
+    format_error = serializers.SerializerMethodField(
+        help_text="Set when the answer could not be read: it was not graded and did not "
+                  "count as a try. Fix it and send it again, with a new Idempotency-Key."
+    )
+    repeated = serializers.BooleanField(
+        help_text="The same wrong answer as before: stored, but not counted as another try."
+    )
+    state = serializers.SerializerMethodField()
+    answered_at = serializers.SerializerMethodField(
+        help_text="When the learner answered (as sent, or when received)."
+    )
+    received_at = serializers.SerializerMethodField(help_text="When the server graded it.")
+    next_lesson = serializers.SerializerMethodField(
+        help_text="The lesson after this question's, in reading order; null after the last."
+    )
+
+    def get_recorded(self, result: AttemptResult) -> bool:
+        return result.attempt is not None
+
+    @extend_schema_field(AttemptReferenceSerializer(allow_null=True))
+    def get_attempt(self, result: AttemptResult) -> dict | None:
+        if result.attempt is None:
+            return None
+        return {"id": result.attempt.pk, "url": _attempt_url(self, result.attempt)}
+
+    @extend_schema_field(ChoiceFeedbackSerializer(many=True))
+    def get_choice_feedback(self, result: AttemptResult) -> list[dict]:
+        return [{"choice": choice, "feedback": text}
+                for choice, text in result.outcome.choice_feedback]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_explanation(self, result: AttemptResult) -> str | None:
+        return result.outcome.explanation or None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_explanation_html(self, result: AttemptResult) -> str | None:
+        return _markdown_or_none(result.outcome.explanation)
+
+    @extend_schema_field(SolutionSerializer(allow_null=True))
+    def get_solution(self, result: AttemptResult) -> dict | None:
+        if not result.outcome.solution:
+            return None
+        return solution_data(result.snapshot, variant_answer(result))
+
+    @extend_schema_field(FormatErrorSerializer(allow_null=True))
+    def get_format_error(self, result: AttemptResult) -> dict | None:
+        outcome = result.outcome
+        if not outcome.format_error:
+            return None
+        return {"code": outcome.format_error, "message": outcome.format_error_message}
+
+    @extend_schema_field(QuestionStateSerializer)
+    def get_state(self, result: AttemptResult) -> dict:
+        limit = self.context["question"].max_tries
+        used = result.tries_used
+        left = None if limit is None else max(0, limit - used)
+        return {"answered": used > 0, "solved": result.solved, "tries_used": used,
+                "tries_left": left, "max_tries": limit,
+                "can_answer": result.solved or left != 0}
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_answered_at(self, result: AttemptResult) -> str | None:
+        attempt = result.attempt
+        if attempt is None:
+            return None
+        return serializers.DateTimeField().to_representation(
+            attempt.answered_at or attempt.created_at)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_received_at(self, result: AttemptResult) -> str | None:
+        attempt = result.attempt
+        return None if attempt is None else serializers.DateTimeField().to_representation(
+            attempt.created_at)
+
+    @extend_schema_field(LessonSummarySerializer(allow_null=True))
+    def get_next_lesson(self, result: AttemptResult) -> dict | None:
+        return self.context.get("next_lesson")  # the summary, as the lesson detail shows it
+
+
+def variant_answer(result: AttemptResult) -> grading.VariantAnswer | None:
+    """Return the variant the answer was graded against (also for a replayed attempt)."""
+    if result.variant is not None:
+        return result.variant.answer
+    stored = result.attempt.snapshot.get("variant") if result.attempt else None
+    if not stored:
+        return None
+    return grading.VariantAnswer(**{**stored,
+                                    "correct_choices": tuple(stored["correct_choices"])})
+
+
+class QuestionReferenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.SlugField()
+    lesson = LessonReferenceSerializer()
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    """One of the learner's attempts, as graded when it arrived (later edits change nothing)."""
+
+    url = serializers.SerializerMethodField(help_text="This attempt.")
+    question = QuestionReferenceSerializer()
+    answer = serializers.JSONField(
+        help_text="The answer as graded: the sorted choice ids, or the number."
+    )
+    correct = serializers.BooleanField(source="is_correct")
+    feedback = serializers.SerializerMethodField(help_text="As shown when it was graded.")
+    explanation = serializers.SerializerMethodField(
+        help_text="Markdown, as shown when it was graded; null if it was not due then."
+    )
+    solution = serializers.SerializerMethodField(
+        help_text="The correct answer as shown when it was graded; null if it was not due."
+    )
+    answered_at = serializers.SerializerMethodField(
+        help_text="When the learner answered (as the app sent it, or when it arrived)."
+    )
+    received_at = serializers.DateTimeField(source="created_at",
+                                            help_text="When the server graded it.")
+
+    class Meta:
+        model = Attempt
+        fields = ["id", "url", "question", "answer", "answer_text", "correct", "score",
+                  "counts_as_try", "feedback", "explanation", "solution", "language",
+                  "answered_at", "received_at", "needs_review"]
+
+    def get_url(self, attempt: Attempt) -> str:
+        return _attempt_url(self, attempt)
+
+    def _outcome(self, attempt: Attempt) -> dict:
+        return attempt.snapshot.get("outcome") or {}
+
+    def get_feedback(self, attempt: Attempt) -> str:
+        return self._outcome(attempt).get("feedback", "")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_explanation(self, attempt: Attempt) -> str | None:
+        return self._outcome(attempt).get("explanation") or None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_solution(self, attempt: Attempt) -> str | None:
+        return self._outcome(attempt).get("solution") or None
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_answered_at(self, attempt: Attempt) -> str:
+        return serializers.DateTimeField().to_representation(
+            attempt.answered_at or attempt.created_at)

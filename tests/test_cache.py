@@ -1,0 +1,24 @@
+"""The Redis cache backend keeps one client per connection pool (config/cache.py)."""
+
+import os
+import uuid
+
+import pytest
+
+from config.cache import RedisCache
+
+pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"),
+                                reason="needs REDIS_URL: a Redis to talk to")
+
+
+def test_the_redis_cache_reuses_its_client_and_still_works():
+    cache = RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": f"cache-test-{uuid.uuid4().hex}"})
+
+    cache.set("answer", {"value": 42}, 30)
+
+    assert cache.get("answer") == {"value": 42}
+    assert cache.get_many(["answer", "missing"]) == {"answer": {"value": 42}}
+    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
+    assert cache.add("answer", "other", 30) is False
+    cache.delete("answer")
+    assert cache.get("answer") is None
