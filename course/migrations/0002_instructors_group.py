@@ -7,7 +7,11 @@ ACTIONS = ("add", "change", "delete", "view")
 
 
 def grant_instructor_permissions(apps, schema_editor, models_by_app=INSTRUCTOR_MODELS):
-    """Give the Instructors group every action on the listed models (and only those)."""
+    """Give the Instructors group the listed actions on the listed models (and only those).
+
+    ``models_by_app`` maps an app label to model names (every action) or to a mapping
+    of model name to its actions. Other apps' migrations call this one implementation.
+    """
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after all migrations; make them exist now.
@@ -19,12 +23,23 @@ def grant_instructor_permissions(apps, schema_editor, models_by_app=INSTRUCTOR_M
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name="Instructors")
-    for app_label, model_names in models_by_app.items():
-        for model_name in model_names:
-            for action in ACTIONS:
+    for app_label, models in models_by_app.items():
+        actions_by_model = models if isinstance(models, dict) else dict.fromkeys(models, ACTIONS)
+        for model_name, actions in actions_by_model.items():
+            for action in actions:
                 group.permissions.add(Permission.objects.get(
                     content_type__app_label=app_label, codename=f"{action}_{model_name}"
                 ))
+
+
+def revoke_instructor_permissions(apps, app_label, model_names):
+    """Take back from the Instructors group every permission on the listed models."""
+    Group = apps.get_model("auth", "Group")
+    group = Group.objects.filter(name="Instructors").first()
+    if group is not None:
+        group.permissions.remove(*group.permissions.filter(
+            content_type__app_label=app_label, content_type__model__in=list(model_names),
+        ))
 
 
 class Migration(migrations.Migration):

@@ -1,10 +1,15 @@
 """Progress and certificates; instructors may see progress and revoke certificates."""
 
+import importlib
+
 import course.models
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+
+# The course app's 0002 migration holds the one implementation of the grant.
+_course_grant = importlib.import_module("course.migrations.0002_instructors_group")
 
 # What the Instructors group may do: see learners' progress, see certificates and revoke
 # them (a change). Certificates are issued by the application only, never added by hand.
@@ -15,32 +20,12 @@ INSTRUCTOR_PERMISSIONS = {
 
 
 def grant_instructor_permissions(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally created after all migrations; make them exist now.
-    app_config = apps.get_app_config("course")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Instructors")
-    for model_name, actions in INSTRUCTOR_PERMISSIONS.items():
-        for action in actions:
-            group.permissions.add(Permission.objects.get(
-                content_type__app_label="course", codename=f"{action}_{model_name}"
-            ))
+    _course_grant.grant_instructor_permissions(
+        apps, schema_editor, models_by_app={"course": INSTRUCTOR_PERMISSIONS})
 
 
 def revoke_instructor_permissions(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    group = Group.objects.filter(name="Instructors").first()
-    if group is not None:
-        group.permissions.remove(*group.permissions.filter(
-            content_type__app_label="course",
-            content_type__model__in=list(INSTRUCTOR_PERMISSIONS),
-        ))
+    _course_grant.revoke_instructor_permissions(apps, "course", INSTRUCTOR_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

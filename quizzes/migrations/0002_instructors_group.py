@@ -15,13 +15,7 @@ def grant_question_permissions(apps, schema_editor):
 
 
 def revoke_question_permissions(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    group = Group.objects.filter(name="Instructors").first()
-    if group is not None:
-        group.permissions.remove(*group.permissions.filter(
-            content_type__app_label="quizzes",
-            content_type__model__in=QUIZ_MODELS["quizzes"],
-        ))
+    _course_grant.revoke_instructor_permissions(apps, "quizzes", QUIZ_MODELS["quizzes"])
 
 
 class Migration(migrations.Migration):
