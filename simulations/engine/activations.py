@@ -20,7 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from .core import ENGINE_VERSION, FieldError, Simulation, finite_or_none, normalized, param
+from .core import (
+    FieldError,
+    Simulation,
+    finite_or_none,
+    param,
+    result_header,
+)
 
 SLUG = "activations"
 LEAKY_RELU_SLOPE = 0.01
@@ -175,10 +181,7 @@ class ActivationsResult:
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON types only; inf and NaN become None."""
         return {
-            "simulation": SLUG,
-            "engine_version": ENGINE_VERSION,
-            "seed": self.seed,
-            "params": normalized(self.params),
+            **result_header(SLUG, self.params, self.seed),
             "x": finite_or_none(self.x),
             "saturation_slope_ratio": SATURATION_SLOPE_RATIO,
             "activations": {

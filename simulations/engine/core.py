@@ -238,6 +238,16 @@ def normalized(params: Any) -> dict[str, Any]:
     return {field.name: getattr(params, field.name) for field in dataclasses.fields(params)}
 
 
+def result_header(slug: str, params: Any, seed: int) -> dict[str, Any]:
+    """Return what every result's JSON starts with: which run of which engine it is."""
+    return {
+        "simulation": slug,
+        "engine_version": ENGINE_VERSION,
+        "seed": seed,
+        "params": normalized(params),
+    }
+
+
 def finite_or_none(values) -> list[float | None]:
     """Return floats for JSON, with inf and NaN as None (JSON has no such numbers)."""
     return [float(v) if math.isfinite(v) else None for v in map(float, values)]

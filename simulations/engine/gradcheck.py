@@ -27,7 +27,13 @@ import numpy as np
 
 from . import initializers
 from .activations import NAMES
-from .core import ENGINE_VERSION, FieldError, Simulation, finite_or_none, normalized, param
+from .core import (
+    FieldError,
+    Simulation,
+    finite_or_none,
+    param,
+    result_header,
+)
 from .network import backpropagate, build_network, forward, measure_loss
 
 SLUG = "gradient_check"
@@ -106,10 +112,7 @@ class GradcheckResult:
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON types only; inf and NaN become None."""
         return {
-            "simulation": SLUG,
-            "engine_version": ENGINE_VERSION,
-            "seed": self.seed,
-            "params": normalized(self.params),
+            **result_header(SLUG, self.params, self.seed),
             "loss": finite_or_none([self.loss])[0],
             "parameters": [check.to_dict() for check in self.checks],
             "max_relative_error": finite_or_none([self.max_relative_error])[0],

@@ -31,12 +31,11 @@ import numpy as np
 from . import initializers
 from .activations import ACTIVATIONS, LEAKY_RELU_SLOPE, NAMES
 from .core import (
-    ENGINE_VERSION,
     FieldError,
     Simulation,
     finite_or_none,
-    normalized,
     param,
+    result_header,
     too_costly,
 )
 
@@ -95,10 +94,7 @@ class InitVarianceResult:
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON types only; inf and NaN become None."""
         return {
-            "simulation": SLUG,
-            "engine_version": ENGINE_VERSION,
-            "seed": self.seed,
-            "params": normalized(self.params),
+            **result_header(SLUG, self.params, self.seed),
             "layers": list(range(1, self.params.depth + 1)),
             "schemes": {
                 scheme: {

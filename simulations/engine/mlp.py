@@ -29,12 +29,11 @@ import numpy as np
 from . import initializers
 from .activations import ACTIVATIONS, NAMES
 from .core import (
-    ENGINE_VERSION,
     FieldError,
     Simulation,
     finite_or_none,
-    normalized,
     param,
+    result_header,
     too_costly,
 )
 from .network import (
@@ -135,10 +134,7 @@ class MLPResult:
             return None if values is None else finite_or_none(values)
 
         return {
-            "simulation": SLUG,
-            "engine_version": ENGINE_VERSION,
-            "seed": self.seed,
-            "params": normalized(self.params),
+            **result_header(SLUG, self.params, self.seed),
             "layers": list(range(1, self.params.depth + 1)),
             "loss": finite_or_none([self.loss])[0],
             "weight_grad_norms": finite_or_none(self.weight_grad_norms),

@@ -29,12 +29,11 @@ from typing import Any
 import numpy as np
 
 from .core import (
-    ENGINE_VERSION,
     FieldError,
     Simulation,
     finite_or_none,
-    normalized,
     param,
+    result_header,
     too_costly,
 )
 from .recurrent_cells import CELLS, GATES, RecurrentWeights, backpropagate_through_time
@@ -145,10 +144,7 @@ class RecurrentResult:
         """Return plain JSON types only; inf and NaN become None."""
         bound = self.singular_value_bound()
         return {
-            "simulation": SLUG,
-            "engine_version": ENGINE_VERSION,
-            "seed": self.seed,
-            "params": normalized(self.params),
+            **result_header(SLUG, self.params, self.seed),
             "steps": list(range(self.params.steps + 1)),
             "loss": _finite_scalar(self.loss),
             "grad_h_norms": finite_or_none(self.grad_h_norms),

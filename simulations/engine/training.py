@@ -32,12 +32,11 @@ import numpy as np
 from . import initializers
 from .activations import NAMES
 from .core import (
-    ENGINE_VERSION,
     FieldError,
     Simulation,
     finite_or_none,
-    normalized,
     param,
+    result_header,
     too_costly,
 )
 from .network import backpropagate, build_network
@@ -124,10 +123,7 @@ class TrainingResult:
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON types only; inf and NaN become None."""
         return {
-            "simulation": SLUG,
-            "engine_version": ENGINE_VERSION,
-            "seed": self.seed,
-            "params": normalized(self.params),
+            **result_header(SLUG, self.params, self.seed),
             "steps": list(range(len(self.losses))),
             "losses": finite_or_none(self.losses),
             "grad_norms": finite_or_none(self.grad_norms),
