@@ -1,14 +1,34 @@
 """Fixtures shared by the whole suite."""
 
+import copy
+import uuid
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 
 from course.models import Chapter, Course, Lesson
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_prefix():
+    """Keep this run's cache keys apart from those of other runs sharing the same Redis."""
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"gradiente-test-{uuid.uuid4().hex}"
+    with override_settings(CACHES=caches):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counters():
+    """Start each test with nothing counted against the test client's address (127.0.0.1)."""
+    scopes = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    cache.delete_many([f"throttle_{scope}_127.0.0.1" for scope in scopes])
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,16 +1,12 @@
 """Fixtures of the API tests: a client, a learner's token, a cache of one's own."""
 
-import copy
 import types
-import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
-from django.test import override_settings
 from rest_framework.test import APIClient
 
 from accounts.services import issue_token
@@ -21,22 +17,6 @@ from quizzes.models import Choice, Question
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
 PROBLEM_MEMBERS = {"type", "title", "status", "detail", "code", "instance"}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def own_cache_prefix():
-    """Keep this run's cache keys apart from those of other runs sharing the same Redis."""
-    caches = copy.deepcopy(settings.CACHES)
-    caches["default"]["KEY_PREFIX"] = f"gradiente-api-test-{uuid.uuid4().hex}"
-    with override_settings(CACHES=caches):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counters():
-    """Start each test with nothing counted against the test client's address (127.0.0.1)."""
-    scopes = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    cache.delete_many([f"throttle_{scope}_127.0.0.1" for scope in scopes])
 
 
 @pytest.fixture
