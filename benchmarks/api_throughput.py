@@ -45,6 +45,8 @@ import time
 import uuid
 from pathlib import Path
 
+from _server import project_with_route
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -85,30 +87,8 @@ def _floor_view():
     return FloorView.as_view()
 
 
-def _application():
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.ROOT_URLCONF = __name__  # this module's urlpatterns, below
-    from django.core.wsgi import get_wsgi_application
-
-    return get_wsgi_application()
-
-
-def __getattr__(name):
-    # Built on first access, so that running the script needs no Django setup at import.
-    if name == "urlpatterns" or name.startswith("handler"):
-        from django.urls import path
-
-        from config import urls
-
-        if name != "urlpatterns":
-            return getattr(urls, name)
-        return [path(FLOOR_URL.strip("/") + "/", _floor_view()), *urls.urlpatterns]
-    if name == "application":
-        return _application()
-    raise AttributeError(name)
+# The project with the floor in front of its URLs (see _server.py).
+__getattr__ = project_with_route(__name__, FLOOR_URL.strip("/") + "/", _floor_view)
 
 
 # --- the data ----------------------------------------------------------------------------

@@ -30,6 +30,8 @@ import sys
 import time
 from pathlib import Path
 
+from _server import project_with_route
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -51,31 +53,8 @@ def trivial(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-def _application():
-    """Return the project's WSGI app with /bench/trivial/ added in front of its URLs."""
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.ROOT_URLCONF = __name__  # this module's urlpatterns, below
-    from django.core.wsgi import get_wsgi_application
-
-    return get_wsgi_application()
-
-
-def __getattr__(name):
-    # Built on first access, so that importing the script to run it needs no Django setup.
-    if name == "urlpatterns" or name.startswith("handler"):
-        from django.urls import path
-
-        from config import urls
-
-        if name != "urlpatterns":
-            return getattr(urls, name)
-        return [path("bench/trivial/", trivial), *urls.urlpatterns]
-    if name == "application":
-        return _application()
-    raise AttributeError(name)
+# The project with /bench/trivial/ in front of its URLs (see _server.py).
+__getattr__ = project_with_route(__name__, TRIVIAL_URL.strip("/") + "/", lambda: trivial)
 
 
 def fetch(port: int, url: str) -> tuple[float, int, int]:

@@ -1,0 +1,38 @@
+"""The project as a WSGI app with one benchmark-only URL in front of its own URLs.
+
+A benchmark script that gunicorn loads as ``script:application`` (with
+``--pythonpath benchmarks``) sets ``__getattr__ = project_with_route(__name__, ...)``:
+the script is then its own URLconf, so the extra view never enters the product's URLs,
+and importing the script to run it needs no Django set-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def project_with_route(module_name: str, route: str, make_view: Callable[[], Any]):
+    """Return a module ``__getattr__`` serving ``route`` first, then the project's URLs."""
+
+    def __getattr__(name: str) -> Any:
+        if name == "urlpatterns" or name.startswith("handler"):
+            from django.urls import path
+
+            from config import urls
+
+            if name != "urlpatterns":
+                return getattr(urls, name)
+            return [path(route, make_view()), *urls.urlpatterns]
+        if name == "application":
+            import django
+            from django.conf import settings
+
+            django.setup()
+            settings.ROOT_URLCONF = module_name  # the calling module's urlpatterns
+            from django.core.wsgi import get_wsgi_application
+
+            return get_wsgi_application()
+        raise AttributeError(name)
+
+    return __getattr__
