@@ -8,7 +8,7 @@ the token's learner, and the outcome, score and tries are the server's to comput
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,7 @@ MAX_CHOICES = 50
 MAX_TYPED = 64
 # An app's clock may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=5)
+EARLIEST_ANSWER = datetime(2020, 1, 1, tzinfo=UTC)
 
 ANSWER_SCHEMA = {
     "oneOf": [
@@ -83,7 +84,7 @@ class AnswerSerializer(serializers.Serializer):
         required=False, allow_null=True,
         help_text="When the learner answered, for an answer given offline and sent later "
                   "(ISO 8601 with a time zone). Stored with the attempt; the answer is "
-                  "graded on arrival like any other. Not in the future.",
+                  "graded on arrival like any other. Not in the future, nor before 2020.",
     )
     shown = serializers.CharField(
         required=False, allow_blank=True, max_length=32,
@@ -95,6 +96,11 @@ class AnswerSerializer(serializers.Serializer):
         if value is not None and value > timezone.now() + CLOCK_SKEW:
             raise serializers.ValidationError(_("This time is in the future."),
                                               code="future")
+        # No answer predates the product; a year such as 241 is a broken device clock,
+        # and before 1900 time zones had offsets in seconds that RFC 3339 cannot write.
+        if value is not None and value < EARLIEST_ANSWER:
+            raise serializers.ValidationError(_("This time is too far in the past."),
+                                              code="too_old")
         return value
 
 

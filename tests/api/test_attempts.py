@@ -197,6 +197,21 @@ def test_an_answer_dated_in_the_future_is_refused_in_the_requests_language(
     assert problem["errors"][0]["code"] == "future"
 
 
+def test_an_answer_dated_before_the_product_existed_is_refused(
+    quiz, learner_api, assert_problem,
+):
+    # A year-241 date from a broken device clock once came back with an LMT offset
+    # of -03:06:28, which is not a valid RFC 3339 date-time.
+    problem = assert_problem(post(learner_api, quiz.single,
+                                  {"answer": 1, "answered_at": "0241-04-26T15:15:59-14:01"},
+                                  "pt-br"), 400)
+
+    assert problem["errors"][0]["attr"] == "answered_at"
+    assert problem["errors"][0]["code"] == "too_old"
+    assert problem["errors"][0]["detail"] == "Este horário é antigo demais."
+    assert not Attempt.objects.exists()
+
+
 def test_an_unknown_or_unpublished_question_is_a_404_problem(quiz, learner_api, assert_problem):
     quiz.multiple.is_published = False
     quiz.multiple.save()
