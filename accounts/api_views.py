@@ -12,7 +12,8 @@ from knox import views as knox_views
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+
+from config.throttling import ScopedRateThrottle
 
 from .serializers import LoginSerializer, RegistrationSerializer, TokenSerializer, UserSerializer
 from .services import issue_token, register_learner

@@ -27,6 +27,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
+from config import sql
 from quizzes.models import Attempt, Question
 
 from .models import Certificate, Course, Lesson, LessonProgress
@@ -45,7 +46,7 @@ def mark_lesson_read(
         return progress
     at = at or timezone.now()
     with transaction.atomic():
-        _lock_learner(user)
+        lock_learner(user)
         progress, _created = LessonProgress.objects.get_or_create(
             user=user, lesson=lesson, defaults={"read_at": at}
         )
@@ -64,8 +65,8 @@ def refresh_lesson_completion(
     never recorded for an answer that was rolled back. Completing the last lesson of a
     course issues the course's certificate. Calling it again changes nothing.
     """
-    with transaction.atomic():
-        _lock_learner(user)
+    with transaction.atomic(savepoint=False):  # the caller's transaction, if any
+        lock_learner(user)
         progress, _created = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
         return _complete_if_done(user=user, lesson=lesson, progress=progress,
                                  at=at or timezone.now())
@@ -132,10 +133,10 @@ def course_study_minutes(course: Course) -> int:
     return Lesson.objects.filter(course=course).aggregate(minutes=Sum(field))["minutes"] or 0
 
 
-def _lock_learner(user: AbstractBaseUser) -> None:
+def lock_learner(user: AbstractBaseUser) -> None:
     """Take the learner's row lock for the rest of the transaction (a no-op on SQLite,
-    whose writes are serialized anyway)."""
-    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+    whose writes are serialized anyway). Every answer takes it: as SQL (config/sql.py)."""
+    sql.lock_row(get_user_model(), user.pk)
 
 
 def _complete_if_done(

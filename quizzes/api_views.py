@@ -14,11 +14,11 @@ from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from config.api_conditional import PER_LEARNER_VARY
 from config.api_pagination import PageNumberPagination
 from config.api_schema import ProblemSerializer
+from config.throttling import ScopedRateThrottle
 from course.api_cache import cached_content, served_lesson
 from course.navigation import next_lesson
 from course.serializers import LessonSummarySerializer
@@ -163,7 +163,8 @@ class AttemptCreateView(generics.GenericAPIView):
         body = AttemptOutcomeSerializer(result, context=context).data
         headers = {"Content-Language": language}
         if result.attempt is None or result.replayed:
-            return idempotency.StoredResponse(status.HTTP_200_OK, body, headers)
+            return idempotency.StoredResponse(status.HTTP_200_OK, body, headers,
+                                              replayed=result.replayed)
         headers["Location"] = body["attempt"]["url"]
         return idempotency.StoredResponse(status.HTTP_201_CREATED, body, headers)
 

@@ -15,14 +15,17 @@ Stripe's API (docs/api.md, "Idempotency"):
 - Keys are kept for ``KEY_TTL`` (24 hours); ``manage.py purge_idempotency_keys`` deletes
   older ones, and an expired key met before the purge is treated as new.
 
-Exactly once is the database's job, not Python's: a request *claims* its key by
-inserting an :class:`~quizzes.models.IdempotencyKey` row, committed before the work
-starts, and the unique constraint on (learner, key) lets one insert win whatever the
-timing. The winner does the work and stores its response in one transaction with it; a
-loser reads the row (409 while it is being answered, the replay once it is done). A
-failure releases the claim, so a retry can succeed. A claim whose request died (its
-worker killed) is taken over after ``ABANDONED_AFTER``; the attempt's own unique key
-still keeps that rare retry from counting twice.
+Exactly once is the database's job, not Python's. The response is stored with its key
+(an :class:`~quizzes.models.IdempotencyKey` row) in the transaction that does the work,
+and the unique constraint on (learner, key) lets one such transaction commit whatever
+the timing; the attempt's own unique key backs it, and the learner's row lock (taken by
+``record_attempt``) makes a retry wait for the first to finish. That is all a retry
+needs: it gets the stored response. The 409 is the draft's courtesy to a retry that
+arrives while the first is still running: a marker in the shared cache (Redis), added
+before the work starts and deleted when it ends, says so without a write to the
+database; a request whose worker died leaves it for ``IN_FLIGHT_SECONDS`` at most.
+Without a shared cache (one process, local memory) the marker is that process's own: a
+concurrent retry reaching another process then waits and gets the stored response.
 """
 
 from __future__ import annotations
@@ -35,17 +38,21 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
+
+from config import sql
 
 from .models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_TTL = timedelta(hours=24)
-ABANDONED_AFTER = timedelta(minutes=2)
+# The longest an answer takes: a marker of a request whose worker died expires then.
+IN_FLIGHT_SECONDS = 60
 # Printable ASCII without spaces, optionally in the quotes of a structured-field string.
 KEY_PATTERN = r'^"?[\x21-\x7e]{1,64}"?$'
 _KEY = re.compile(r"^[\x21-\x7e]{1,64}$")
@@ -110,26 +117,36 @@ def respond_once(*, user: Any, key: str, fingerprint: str,
     """
     if not key:
         return respond()
-    record, claimed = _claim(user, key, fingerprint)
-    if not claimed:
-        if record.fingerprint != fingerprint:
+    marker = _in_flight_marker(user, key)
+    if not cache.add(marker, fingerprint, IN_FLIGHT_SECONDS):
+        # Being answered (or answered a moment ago: its response is stored by now).
+        if (record := _live_record(user, key)) is not None:
+            return _replay(record, fingerprint)
+        if cache.get(marker) not in (None, fingerprint):
             raise KeyReused
-        if record.state == IdempotencyKey.State.PROCESSING:
-            raise KeyInUse
-        return StoredResponse(record.status_code, record.response, record.headers, replayed=True)
+        raise KeyInUse
     try:
-        with transaction.atomic():
-            response = respond()
-            IdempotencyKey.objects.filter(pk=record.pk).update(
-                state=IdempotencyKey.State.DONE, status_code=response.status,
-                response=response.body, headers=response.headers,
-            )
-    except BaseException:
-        # Nothing was recorded (the transaction rolled back): let a retry try again.
-        IdempotencyKey.objects.filter(pk=record.pk, state=IdempotencyKey.State.PROCESSING
-                                      ).delete()
-        raise
-    return response
+        for _round in range(2):
+            try:
+                with transaction.atomic():
+                    response = respond()
+                    sql.insert(IdempotencyKey(
+                        user=user, key=key, fingerprint=fingerprint,
+                        status_code=response.status, response=response.body,
+                        headers=response.headers))
+                return response
+            except IntegrityError:
+                # Answered by a request whose marker had expired (the learner's lock made
+                # this one wait for it): replay it. If the key's row had expired, it is
+                # gone now: answer anew. If there is no row, another constraint refused.
+                record = IdempotencyKey.objects.filter(user=user, key=key).first()
+                if record is None:
+                    raise
+                if (record := _live(record)) is not None:
+                    return _replay(record, fingerprint)
+        raise KeyInUse
+    finally:
+        cache.delete(marker)  # answered (or failed, recording nothing): no longer in flight
 
 
 def purge_expired_keys(*, now=None) -> int:
@@ -139,32 +156,26 @@ def purge_expired_keys(*, now=None) -> int:
     return deleted
 
 
-def _claim(user: Any, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
-    """Insert the key's row (committed at once) and return it with True; or the existing
-    row with False. An expired row is deleted and the key claimed anew; a row whose
-    request was abandoned is taken over."""
-    record = None
-    for _round in range(3):
-        now = timezone.now()
-        try:
-            with transaction.atomic():
-                return IdempotencyKey.objects.create(
-                    user=user, key=key, fingerprint=fingerprint, created_at=now), True
-        except IntegrityError:
-            record = IdempotencyKey.objects.filter(user=user, key=key).first()
-        if record is None:  # released or purged meanwhile: claim it again
-            continue
-        same_row = IdempotencyKey.objects.filter(pk=record.pk, created_at=record.created_at)
-        if record.created_at < now - KEY_TTL:
-            same_row.delete()
-            continue
-        abandoned = (record.state == IdempotencyKey.State.PROCESSING
-                     and record.created_at < now - ABANDONED_AFTER)
-        if abandoned and record.fingerprint == fingerprint and same_row.filter(
-                state=IdempotencyKey.State.PROCESSING).update(created_at=now):
-            record.created_at = now
-            return record, True
-        return record, False
-    if record is None:
-        raise KeyInUse
-    return record, False
+def _in_flight_marker(user: Any, key: str) -> str:
+    return f"idempotency:in-flight:{user.pk}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+
+
+def _live_record(user: Any, key: str) -> IdempotencyKey | None:
+    """Return the learner's unexpired record of the key, or None."""
+    record = IdempotencyKey.objects.filter(user=user, key=key).first()
+    return None if record is None else _live(record)
+
+
+def _live(record: IdempotencyKey) -> IdempotencyKey | None:
+    """Return the record, or None if it has expired (then it is deleted: the key is new)."""
+    if record.created_at >= timezone.now() - KEY_TTL:
+        return record
+    IdempotencyKey.objects.filter(pk=record.pk, created_at=record.created_at).delete()
+    return None
+
+
+def _replay(record: IdempotencyKey, fingerprint: str) -> StoredResponse:
+    """Return the stored response; raise :class:`KeyReused` if it was another request's."""
+    if record.fingerprint != fingerprint:
+        raise KeyReused
+    return StoredResponse(record.status_code, record.response, record.headers, replayed=True)

@@ -264,17 +264,14 @@ class Attempt(models.Model):
 class IdempotencyKey(models.Model):
     """One ``Idempotency-Key`` a learner sent with a POST, and the response it got.
 
-    The unique constraint on (learner, key) is what makes a retried request count once:
-    of two requests with the same key, only one can insert this row (the other gets the
-    stored response, or 409 while the first is still being answered). ``fingerprint``
-    hashes the request (method, path, canonical body) so that the same key sent with
-    another body is refused. Rows expire after ``IDEMPOTENCY_KEY_TTL``
-    (``manage.py purge_idempotency_keys``); see docs/api.md, "Idempotency".
+    The row is written with the response, in the transaction that did the work, and the
+    unique constraint on (learner, key) is what makes a retried request count once: of
+    two requests with the same key, only one can commit this row (the other gets the
+    stored response). ``fingerprint`` hashes the request (method, path, canonical body)
+    so that the same key sent with another body is refused. Rows expire after
+    ``quizzes.idempotency.KEY_TTL`` (``manage.py purge_idempotency_keys``); see
+    docs/api.md, "Idempotency".
     """
-
-    class State(models.TextChoices):
-        PROCESSING = "processing", _("Being answered")
-        DONE = "done", _("Answered")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_keys",
@@ -282,10 +279,8 @@ class IdempotencyKey(models.Model):
     )
     key = models.CharField(_("key"), max_length=64)
     fingerprint = models.CharField(_("request fingerprint"), max_length=64)
-    state = models.CharField(_("state"), max_length=16, choices=State.choices,
-                             default=State.PROCESSING)
-    status_code = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
-    response = models.JSONField(_("response body"), null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField(_("response status"))
+    response = models.JSONField(_("response body"))
     headers = models.JSONField(_("response headers"), default=dict, blank=True)
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
 

@@ -11,6 +11,7 @@ the same feedback and nothing is stored.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -19,14 +20,14 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from modeltranslation.utils import build_localized_fieldname
 
-from course.services import refresh_lesson_completion
+from config import sql
+from course.services import lock_learner, refresh_lesson_completion
 from simulations.engine.core import ENGINE_VERSION
 
 from . import grading, variants
@@ -279,20 +280,54 @@ def _stored_outcome(data: dict) -> grading.Outcome:
     return grading.Outcome(**data)
 
 
-def _history(question: Question, user: Any) -> tuple[list[tuple[bool, Any, int | None]], int,
-                                                       bool]:
-    """Return the learner's tries at the question: (correct, answer, variant id) of each,
-    how many, and whether one was correct.
+@dataclasses.dataclass(frozen=True)
+class _History:
+    """The learner's tries at a question, and their attempt sent with the same key."""
 
-    Only the tries are read, and only those columns (not the snapshots): a learner's
-    history can be long, and every answer reads it. A correct answer always counted as a
-    try (the first one solves the question; a repeated answer is a wrong one).
+    tries: list[tuple[bool, Any, int | None]]  # (correct, answer, variant id) of each
+    earlier: int | None = None  # the id of the attempt recorded with the request's key
+
+    @property
+    def used(self) -> int:
+        return len(self.tries)
+
+    @property
+    def solved(self) -> bool:
+        # A correct answer always counted as a try (the first one solves the question;
+        # a repeated answer is a wrong one).
+        return any(correct for correct, _answer, _variant in self.tries)
+
+
+HISTORY_FIELDS = ("id", "question", "counts_as_try", "idempotency_key", "is_correct",
+                  "answer", "variant")
+
+
+@functools.cache
+def _history_sql(with_key: bool, _vendor: str) -> str:
+    table, *columns = sql.quoted(Attempt, *HISTORY_FIELDS, "user")
+    pk, question, counts, key, *_rest, user = columns
+    tries = f"{question} = %s AND {counts}"
+    where = f"({tries} OR {key} = %s)" if with_key else tries
+    # Names from the model's _meta; every value is a parameter.
+    return f"SELECT {', '.join(columns[:-1])} FROM {table} WHERE {user} = %s AND {where}"  # noqa: S608
+
+
+def _history(question: Question, user: Any, idempotency_key: str = "") -> _History:
+    """Return the learner's tries at the question and the attempt recorded with the key.
+
+    One query for both, as SQL (config/sql.py: every answer reads them), and only the
+    columns needed, not the snapshots: a learner's history can be long.
     """
-    counted = list(
-        Attempt.objects.filter(question=question, user=user, counts_as_try=True)
-        .order_by("created_at", "id").values_list("is_correct", "answer", "variant_id")
-    )
-    return counted, len(counted), any(correct for correct, _answer, _variant in counted)
+    params = [user.pk, question.pk, *([idempotency_key] if idempotency_key else [])]
+    rows = sql.select(Attempt, _history_sql(bool(idempotency_key), connection.vendor), params,
+                      HISTORY_FIELDS)
+    counted, earlier = [], None
+    for pk, question_id, counts, key, correct, answer, variant_id in rows:
+        if idempotency_key and key == idempotency_key:
+            earlier = pk
+        if question_id == question.pk and counts:
+            counted.append((correct, answer, variant_id))
+    return _History(counted, earlier)
 
 
 def _tries_left(question: Question, used: int) -> int | None:
@@ -321,15 +356,13 @@ def record_attempt(
     offline): it is stored, and the answer is graded now, as any other.
     """
     authenticated = user is not None and user.is_authenticated
-    with transaction.atomic():
+    # In the caller's transaction if there is one (the API stores its response in it).
+    with transaction.atomic(savepoint=False):
         if authenticated:
-            # One answer at a time per learner, so that tries are counted exactly.
-            get_user_model().objects.select_for_update().filter(pk=user.pk).values_list(
-                "pk").first()
-            if idempotency_key:
-                earlier = Attempt.objects.filter(user=user, idempotency_key=idempotency_key)
-                if earlier := earlier.select_related("variant").first():
-                    return _replay(question, earlier)
+            lock_learner(user)  # one answer at a time per learner: tries counted exactly
+            history = _history(question, user, idempotency_key)
+            if history.earlier is not None:
+                return _replay(question, Attempt.objects.get(pk=history.earlier), history)
         choices = list(question.choices.all())
         variant = learner_variant(question=question, user=user, choices=choices)
         snapshot = question_snapshot(question=question, language=language, variant=variant,
@@ -341,7 +374,7 @@ def record_attempt(
             return AttemptResult(outcome, snapshot, variant)
         if not authenticated:
             return AttemptResult(grading.grade(snapshot, variant_answer, answer), snapshot, variant)
-        counted, used, solved = _history(question, user)
+        used, solved = history.used, history.solved
         if not solved and question.max_tries is not None and used >= question.max_tries:
             outcome = grading.locked(snapshot, variant_answer, tries=used)
             return AttemptResult(outcome, snapshot, variant, tries_used=used, tries_left=0)
@@ -352,12 +385,12 @@ def record_attempt(
             return AttemptResult(outcome, snapshot, variant, tries_used=used,
                                  tries_left=_tries_left(question, used), solved=solved)
         stored_answer = json.loads(json.dumps(normalized))
-        wrong = [(answer, row) for correct, answer, row in counted if not correct]
+        wrong = [(answer, row) for correct, answer, row in history.tries if not correct]
         repeated = not solved and (stored_answer, _row_id(variant)) in wrong
         outcome = grading.grade(snapshot, variant_answer, answer,
                                 wrong_tries_before=len(wrong) - repeated)
         counts = not solved and not repeated
-        attempt = Attempt.objects.create(
+        attempt = Attempt(
             question=question, user=user, variant=variant.row if variant else None,
             answer=stored_answer, answer_text=str(answer_text or "")[:100],
             is_correct=outcome.correct, score=outcome.score, counts_as_try=counts,
@@ -367,6 +400,7 @@ def record_attempt(
                       "fingerprint": variant.fingerprint if variant else "",
                       "outcome": outcome.to_dict()},
         )
+        sql.insert(attempt)  # as attempt.save() would, without the query compiler
         if outcome.correct:  # the lesson may now be completed (and the course certified)
             refresh_lesson_completion(user=user, lesson=question.lesson)
         used += counts
@@ -379,10 +413,10 @@ def _row_id(variant: LearnerVariant | None) -> int | None:
     return variant.row.pk if variant and variant.row else None
 
 
-def _replay(question: Question, attempt: Attempt) -> AttemptResult:
+def _replay(question: Question, attempt: Attempt, history: _History) -> AttemptResult:
     """Return the result of an attempt already stored (a retried request)."""
     snapshot = grading.QuestionSnapshot.from_dict(attempt.snapshot["question"])
-    counted, used, solved = _history(question, attempt.user)
     return AttemptResult(_stored_outcome(attempt.snapshot["outcome"]), snapshot, None, attempt,
-                         tries_used=used, tries_left=_tries_left(question, used), solved=solved,
-                         replayed=True)
+                         tries_used=history.used,
+                         tries_left=_tries_left(question, history.used),
+                         solved=history.solved, replayed=True)

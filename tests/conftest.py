@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite."""
 
 import copy
+import time
 import uuid
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 
+from config.throttling import ScopedRateThrottle
 from course.models import Chapter, Course, Lesson
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -26,9 +28,14 @@ def own_cache_prefix():
 
 @pytest.fixture(autouse=True)
 def fresh_throttle_counters():
-    """Start each test with nothing counted against the test client's address (127.0.0.1)."""
-    scopes = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    cache.delete_many([f"throttle_{scope}_127.0.0.1" for scope in scopes])
+    """Start each test with nothing counted against the test client's address (127.0.0.1):
+    in the current window, the one before and the one after (a test may cross into it)."""
+    keys = []
+    for scope, rate in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].items():
+        _requests, duration = ScopedRateThrottle().parse_rate(rate)
+        window = int(time.time() // duration)
+        keys += [f"throttle_{scope}_127.0.0.1_{window + step}" for step in (-1, 0, 1)]
+    cache.delete_many(keys)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,6 +1,7 @@
 """Idempotency-Key on answers: a retry is answered once and recorded once (IETF draft, Stripe)."""
 
 import datetime as dt
+import time
 
 import pytest
 from django.core.management import call_command
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from quizzes import idempotency
 from quizzes.models import Attempt, IdempotencyKey
+from quizzes.services import record_attempt
 
 from .conftest import choice_id
 
@@ -102,32 +104,64 @@ def test_keys_belong_to_their_learner(quiz, learner_api, other_learner_api):
 
 
 def test_a_retry_while_the_first_is_being_answered_is_a_409_problem(
-    quiz, learner, learner_api, assert_problem,
+    quiz, learner_api, assert_problem, monkeypatch,
 ):
     body = {"answer": choice_id(quiz.single, "Certa")}
-    IdempotencyKey.objects.create(user=learner, key=KEY, fingerprint=idempotency.
-                                  request_fingerprint(method="POST",
-                                                      path=attempts_url(quiz.single),
-                                                      body=body))
+    retries = []
 
-    problem = assert_problem(post(learner_api, quiz.single, body), 409,
-                             code="idempotency_key_in_use", language="en")
+    def answer_slowly(**kwargs):
+        # The app, tired of waiting, sends the request again while it is being answered.
+        retries.append(post(learner_api, quiz.single, body))
+        return record_attempt(**kwargs)
 
+    monkeypatch.setattr("quizzes.api_views.record_attempt", answer_slowly)
+    first = post(learner_api, quiz.single, body)
+
+    problem = assert_problem(retries[0], 409, code="idempotency_key_in_use", language="en")
     assert "still being processed" in problem["detail"]
-    assert not Attempt.objects.exists()
+    assert first.status_code == 201 and Attempt.objects.count() == 1
+    monkeypatch.undo()
+    later = post(learner_api, quiz.single, body)  # a moment later: the stored response
+    assert later["Idempotent-Replayed"] == "true" and later.json() == first.json()
 
 
-def test_an_abandoned_claim_is_taken_over(quiz, learner, learner_api):
+def test_another_body_while_the_first_is_being_answered_is_a_422_problem(
+    quiz, learner_api, assert_problem, monkeypatch,
+):
+    retries = []
+
+    def answer_slowly(**kwargs):
+        retries.append(post(learner_api, quiz.single, {"answer": choice_id(quiz.single,
+                                                                           "Errada")}))
+        return record_attempt(**kwargs)
+
+    monkeypatch.setattr("quizzes.api_views.record_attempt", answer_slowly)
+    post(learner_api, quiz.single, {"answer": choice_id(quiz.single, "Certa")})
+
+    assert_problem(retries[0], 422, code="idempotency_key_reused", language="en")
+    assert Attempt.objects.count() == 1
+
+
+def test_a_request_whose_worker_died_holds_its_key_for_a_minute_at_most(
+    quiz, learner_api, assert_problem, monkeypatch,
+):
     body = {"answer": choice_id(quiz.single, "Certa")}
-    IdempotencyKey.objects.create(
-        user=learner, key=KEY, created_at=timezone.now() - dt.timedelta(minutes=10),
-        fingerprint=idempotency.request_fingerprint(
-            method="POST", path=attempts_url(quiz.single), body=body))
+    monkeypatch.setattr(idempotency, "IN_FLIGHT_SECONDS", 1)
 
-    response = post(learner_api, quiz.single, body)
+    def die(**kwargs):  # the worker is killed: nothing after this line runs
+        raise SystemExit
 
-    assert response.status_code == 201 and Attempt.objects.count() == 1
-    assert IdempotencyKey.objects.get().state == IdempotencyKey.State.DONE
+    monkeypatch.setattr(idempotency.cache, "delete", lambda key: None)  # nor the clean-up
+    monkeypatch.setattr("quizzes.api_views.record_attempt", die)
+    with pytest.raises(SystemExit):
+        post(learner_api, quiz.single, body)
+    monkeypatch.undo()
+    monkeypatch.setattr(idempotency, "IN_FLIGHT_SECONDS", 1)
+
+    assert_problem(post(learner_api, quiz.single, body), 409, language="en")
+    time.sleep(1.5)
+    assert post(learner_api, quiz.single, body).status_code == 201
+    assert Attempt.objects.count() == 1
 
 
 def test_a_failure_releases_the_key_so_that_a_retry_can_succeed(quiz, learner_api,
@@ -140,7 +174,7 @@ def test_a_failure_releases_the_key_so_that_a_retry_can_succeed(quiz, learner_ap
     with monkeypatch.context() as patch:
         patch.setattr("quizzes.api_views.record_attempt", broken)
         assert_problem(post(learner_api, quiz.single, body), 500, language="en")
-    assert not IdempotencyKey.objects.exists()
+    assert not IdempotencyKey.objects.exists() and not Attempt.objects.exists()
 
     assert post(learner_api, quiz.single, body).status_code == 201
 
@@ -171,7 +205,8 @@ def test_keys_expire_after_a_day_and_are_purged(quiz, learner, learner_api):
 
     assert fresh.status_code == 201 and "Idempotent-Replayed" not in fresh
     IdempotencyKey.objects.update(created_at=timezone.now() - dt.timedelta(hours=25))
-    IdempotencyKey.objects.create(user=learner, key="recent", fingerprint="f")
+    IdempotencyKey.objects.create(user=learner, key="recent", fingerprint="f",
+                                  status_code=200, response={})
     call_command("purge_idempotency_keys", verbosity=0)
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["recent"]
 

@@ -63,10 +63,12 @@ def poster(token: str, url: str, body: dict, key: str | None):
 
 @pytest.mark.django_db
 def test_the_database_refuses_a_second_claim_of_a_learners_key(learner):
-    IdempotencyKey.objects.create(user=learner, key="k", fingerprint="a")
+    stored = {"user": learner, "key": "k", "fingerprint": "a", "status_code": 201,
+              "response": {}}
+    IdempotencyKey.objects.create(**stored)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        IdempotencyKey.objects.create(user=learner, key="k", fingerprint="a")
+        IdempotencyKey.objects.create(**stored)
 
 
 @pytest.mark.postgres

@@ -1,0 +1,73 @@
+"""The API's throttles, counted with one atomic increment in the shared cache.
+
+DRF's rate throttles keep each client's recent request times as a list that every
+request reads, trims and writes back: two round trips to the cache per request, and two
+requests of one client handled at the same moment by two processes both read the same
+list, so one of them is not counted. These keep a counter per window instead (a minute,
+for "60/minute"), incremented atomically (Redis ``INCR``): one round trip, exact however
+many processes share the cache. The rate applies to a sliding window, estimated as the
+current window's count plus the previous window's, weighted by how much of it the
+sliding window still covers (as Cloudflare's rate limiting does), so a client cannot
+send twice the rate across a window's end. Rates, scopes and the 429 with
+``Retry-After`` are DRF's; a refused request is not counted, as in DRF.
+"""
+
+from __future__ import annotations
+
+from rest_framework import throttling
+
+
+class ScopedRateThrottle(throttling.ScopedRateThrottle):
+    """DRF's ScopedRateThrottle (the view's ``throttle_scope``), counted per window."""
+
+    def allow_request(self, request, view) -> bool:
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return True
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        window, self.position = divmod(self.timer(), self.duration)
+        counter = f"{key}_{int(window)}"
+        # Each counter is read during its window and the next one.
+        self.current, self.previous = _count(self.cache, counter, f"{key}_{int(window) - 1}",
+                                             2 * self.duration)
+        if self._estimate(self.current, self.position) <= self.num_requests:
+            return True
+        _uncount(self.cache, counter)
+        self.current -= 1
+        return False
+
+    def wait(self) -> float:
+        """Return the seconds until the estimate leaves room for one more request."""
+        room = self.num_requests - 1  # requests counted besides the next one
+        if self.current <= room and self.previous:
+            # The previous window's share fades out during this one.
+            fades = self.duration * (1 - (room - self.current) / self.previous)
+            if fades <= self.duration:
+                return max(0.0, fades - self.position)
+        until_next_window = self.duration - self.position
+        if self.current <= room:
+            return until_next_window
+        # Then this window's count fades during the next one.
+        return until_next_window + self.duration * (1 - room / self.current)
+
+    def _estimate(self, current: int, position: float) -> float:
+        return current + self.previous * (1 - position / self.duration)
+
+
+def _count(cache, key: str, previous_key: str, timeout: int) -> tuple[int, int]:
+    """Count one request in ``key``; return it with the count of ``previous_key``."""
+    if hasattr(cache, "count_in_window"):  # Redis: one round trip (config/cache.py)
+        return cache.count_in_window(key, previous_key, timeout)
+    cache.add(key, 0, timeout)  # the local-memory cache of a single process
+    return cache.incr(key), cache.get(previous_key, 0)
+
+
+def _uncount(cache, key: str) -> None:
+    if hasattr(cache, "uncount"):
+        cache.uncount(key)
+    else:
+        cache.decr(key)
