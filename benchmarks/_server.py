@@ -1,8 +1,8 @@
-"""The project as a WSGI app with one benchmark-only URL in front of its own URLs.
+"""The project as a WSGI app with benchmark-only URLs in front of its own URLs.
 
 A benchmark script that gunicorn loads as ``script:application`` (with
 ``--pythonpath benchmarks``) sets ``__getattr__ = project_with_route(__name__, ...)``:
-the script is then its own URLconf, so the extra view never enters the product's URLs,
+the script is then its own URLconf, so the extra views never enter the product's URLs,
 and importing the script to run it needs no Django set-up.
 """
 
@@ -12,8 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 
-def project_with_route(module_name: str, route: str, make_view: Callable[[], Any]):
-    """Return a module ``__getattr__`` serving ``route`` first, then the project's URLs."""
+def project_with_route(module_name: str, route: str, make_view: Callable[[], Any],
+                       **more_routes: Callable[[], Any]):
+    """Return a module ``__getattr__`` serving ``route`` (and ``more_routes``, route to
+    view maker, in a dict passed as ``**``) first, then the project's URLs."""
 
     def __getattr__(name: str) -> Any:
         if name == "urlpatterns" or name.startswith("handler"):
@@ -23,7 +25,8 @@ def project_with_route(module_name: str, route: str, make_view: Callable[[], Any
 
             if name != "urlpatterns":
                 return getattr(urls, name)
-            return [path(route, make_view()), *urls.urlpatterns]
+            extra = {route: make_view, **more_routes}
+            return [*(path(url, make()) for url, make in extra.items()), *urls.urlpatterns]
         if name == "application":
             import django
             from django.conf import settings

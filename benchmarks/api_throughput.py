@@ -9,7 +9,15 @@ for it), the same JSON renderer. Against it, in one run, interleaved round by ro
   the learner's variant with their state), learners taken in turn;
 - ``attempt``: ``POST`` a wrong answer to a single-choice question, each with its own
   ``Idempotency-Key``, learners and questions taken in turn (each request records an
-  attempt: the user row lock, the key's claim, the grading, the stored response).
+  attempt: the learner's lock, the tries, the grading, the response stored with its
+  key);
+- ``bare``: the same answers to ``/bench/bare-answer/<id>/`` (``_bare_answer.py``), a
+  benchmark-only view doing only the database and cache work an exactly-once answer
+  cannot skip, in raw SQL: the least an answer can cost on this machine.
+
+Besides requests per second it reports, per request, the CPU time of the app's workers
+and of the PostgreSQL and Redis server processes (from ``/proc``: not affected by other
+load on the machine, and all three share its cores).
 
 Goal: lesson >= 0.7 and attempt >= 0.5 of the floor's requests per second, with zero
 non-2xx responses; and the same with a course ten times larger (``redes-neurais-x10``:
@@ -25,7 +33,7 @@ larger course and the learners, starts gunicorn (``--workers`` gthread workers, 
 BLAS thread each, on 127.0.0.1 only) with the throttles raised so that no request is
 refused, warms every cache once (each learner's variants, the figures), then runs
 ``wrk`` (``apt-get install wrk``; one thread, keep-alive connections) for ``duration``
-seconds per target and round. Bounded: rounds x 2 courses x 3 targets x duration.
+seconds per target and round. Bounded: rounds x 2 courses x 4 targets x duration.
 As a gunicorn app: ``api_throughput:application`` with ``--pythonpath benchmarks``.
 """
 
@@ -53,6 +61,8 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/gradiente_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 FLOOR_URL = "/bench/floor/"
+BARE_ROUTE = "bench/bare-answer/<int:question_id>/"
+TARGETS = {"floor": None, "lesson": 0.7, "attempt": 0.5, "bare": None}  # name: goal
 COURSES = {"course": "redes-neurais", "ten times larger": "redes-neurais-x10"}
 LESSON_SLUG = "problemas-de-vanishing-e-exploding-gradient"
 LEARNERS = 24  # who read the lesson (each has their own variants and state)
@@ -87,8 +97,15 @@ def _floor_view():
     return FloorView.as_view()
 
 
-# The project with the floor in front of its URLs (see _server.py).
-__getattr__ = project_with_route(__name__, FLOOR_URL.strip("/") + "/", _floor_view)
+def _bare_answer_view():
+    from _bare_answer import bare_answer_view
+
+    return bare_answer_view()
+
+
+# The project with the floor and the bare answer in front of its URLs (see _server.py).
+__getattr__ = project_with_route(__name__, FLOOR_URL.strip("/") + "/", _floor_view,
+                                 **{BARE_ROUTE: _bare_answer_view})
 
 
 # --- the data ----------------------------------------------------------------------------
@@ -190,16 +207,13 @@ def prepare(database: str) -> dict:
 LUA = """
 local tokens = {%(tokens)s}
 local answers = {%(answers)s}
-local method, path = "%(method)s", "%(path)s"
-local counter, id = 0, 0
-local prefix = "%(prefix)s"
+local method, path, answers_at = "%(method)s", "%(path)s", "%(answers_at)s"
+local counter, run = 0, ""
 
-function setup(thread)
-  thread:set("id", %(thread_id)s)
-end
-
+-- Each run of wrk is given its own name, so that its keys are new: a key sent again
+-- would be a retry, answered from the stored response instead of recorded.
 function init(args)
-  id = tonumber(wrk.thread:get("id")) or 0
+  run = args[1]
 end
 
 request = function()
@@ -212,21 +226,21 @@ request = function()
   end
   local pick = answers[(math.floor(counter / #tokens) %% #answers) + 1]
   headers["Content-Type"] = "application/json"
-  headers["Idempotency-Key"] = prefix .. "-" .. id .. "-" .. counter
-  return wrk.format("POST", "/api/v1/questions/" .. pick[1] .. "/attempts/", headers,
+  headers["Idempotency-Key"] = run .. "-" .. counter
+  return wrk.format("POST", answers_at:gsub("QUESTION", pick[1]), headers,
                     '{"answer": ' .. pick[2] .. '}')
 end
 """
 
 
 def lua_script(directory: Path, name: str, *, method: str, path: str, tokens: list[str],
-               answers: list[list[int]]) -> Path:
+               answers: list[list[int]],
+               answers_at: str = "/api/v1/questions/QUESTION/attempts/") -> Path:
     script = directory / f"{name}.lua"
     script.write_text(LUA % {
         "tokens": ", ".join(f'"{token}"' for token in tokens),
         "answers": ", ".join(f"{{{q}, {c}}}" for q, c in answers) or "{0, 0}",
-        "method": method, "path": path, "prefix": uuid.uuid4().hex[:12],
-        "thread_id": "0",
+        "method": method, "path": path, "answers_at": answers_at,
     })
     return script
 
@@ -234,13 +248,17 @@ def lua_script(directory: Path, name: str, *, method: str, path: str, tokens: li
 def run_wrk(port: int, script: Path, *, duration: int, connections: int,
             workers: list[int]) -> dict:
     """Run wrk once; return requests per second, requests, non-2xx and socket errors, and
-    the CPU time the app's workers spent per request (unaffected by other load)."""
-    cpu_before = _cpu_seconds(workers)
+    the CPU time per request of the app's workers, PostgreSQL and Redis (unaffected by
+    other load)."""
+    cpu_before, servers_before = _cpu_seconds(workers), _server_cpu()
     output = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
-         "-s", str(script), f"http://127.0.0.1:{port}/"],
+         "-s", str(script), f"http://127.0.0.1:{port}/", "--", uuid.uuid4().hex],
         capture_output=True, text=True, timeout=duration + 60, check=True).stdout
     cpu = _cpu_seconds(workers) - cpu_before
+    servers = {name: sum(seconds - servers_before[name].get(pid, 0.0)
+                         for pid, seconds in by_pid.items())
+               for name, by_pid in _server_cpu().items()}
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     total = int(re.search(r"(\d+) requests in", output).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -249,7 +267,29 @@ def run_wrk(port: int, script: Path, *, duration: int, connections: int,
     latency = re.search(r"Latency\s+(\S+)", output).group(1)
     return {"rate": rate, "requests": total, "non_2xx": int(bad.group(1)) if bad else 0,
             "socket_errors": sum(map(int, errors.groups())) if errors else 0,
-            "latency": latency, "cpu_ms": 1000 * cpu / max(total, 1)}
+            "latency": latency, "cpu_ms": 1000 * cpu / max(total, 1),
+            **{f"{name}_cpu_ms": 1000 * seconds / max(total, 1)
+               for name, seconds in servers.items()}}
+
+
+SERVERS = {"db": "postgres", "cache": "redis-server"}  # process names (/proc/<pid>/comm)
+
+
+def _server_cpu() -> dict[str, dict[int, float]]:
+    """Return the CPU seconds of each PostgreSQL and Redis process, by pid (a backend
+    started during a run is counted whole; one that ended is left out)."""
+    found = {name: {} for name in SERVERS}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "comm").read_text().strip()
+            for name, process in SERVERS.items():
+                if command == process:
+                    found[name][int(entry.name)] = _cpu_seconds([int(entry.name)])
+        except OSError:  # it ended meanwhile
+            continue
+    return found
 
 
 def _workers(master: int) -> list[int]:
@@ -357,9 +397,12 @@ def main() -> None:
                     "attempt": lua_script(Path(directory), f"{label}-attempt", method="POST",
                                           path="", tokens=tokens,
                                           answers=target["answers"]),
+                    "bare": lua_script(Path(directory), f"{label}-bare", method="POST",
+                                       path="", tokens=tokens, answers=target["answers"],
+                                       answers_at="/bench/bare-answer/QUESTION/"),
                 }
             workers = _workers(server.pid)
-            names = ["floor", "lesson", "attempt"]
+            names = list(TARGETS)
             # Every server thread opens its database and Redis connections: not measured.
             for label in data["targets"]:
                 for name in names:
@@ -370,14 +413,16 @@ def main() -> None:
                 # Both courses each round, and the targets in turn in another order each
                 # round, so that a change in the machine's load hits them all alike.
                 for label in data["targets"]:
-                    for name in names[round_ % 3:] + names[:round_ % 3]:
+                    turn = round_ % len(names)
+                    for name in names[turn:] + names[:turn]:
                         measured = run_wrk(options.port, scripts[label][name],
                                            duration=options.duration,
                                            connections=options.connections, workers=workers)
                         results[label][name].append(measured)
                         print(f"  {label:17} round {round_ + 1} {name:8} "
                               f"{measured['rate']:8.1f} req/s  latency {measured['latency']:>8}"
-                              f"  app CPU {measured['cpu_ms']:5.2f} ms/request"
+                              f"  CPU ms/request: app {measured['cpu_ms']:5.2f}, db "
+                              f"{measured['db_cpu_ms']:4.2f}, cache {measured['cache_cpu_ms']:4.2f}"
                               f"  non-2xx {measured['non_2xx'] + measured['socket_errors']}",
                               flush=True)
     finally:
@@ -393,21 +438,27 @@ def report(results: dict, options) -> None:
           f"connections, {options.duration} s per target, {options.rounds} rounds; load "
           f"average {os.getloadavg()[0]:.1f}")
     print("| course | target | req/s (median) | **throughput / floor** (median of rounds) "
-          "| app CPU ms/request (median) | floor CPU / target CPU | goal | non-2xx |")
+          "| CPU ms/request: app, db, cache (medians) | floor CPU / target CPU, all three "
+          "| goal | non-2xx |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    goals = {"lesson": 0.7, "attempt": 0.5}
     for label, measured in results.items():
         floors = measured["floor"]
-        for name in ("floor", "lesson", "attempt"):
+        floor_cpu = statistics.median(_all_cpu(run) for run in floors)
+        for name, goal in TARGETS.items():
             runs = measured[name]
             ratios = [run["rate"] / floor["rate"] for run, floor in zip(runs, floors, strict=True)]
-            cpu = statistics.median(run["cpu_ms"] for run in runs)
-            floor_cpu = statistics.median(run["cpu_ms"] for run in floors)
+            cpu = {part: statistics.median(run[f"{part}cpu_ms"] for run in runs)
+                   for part in ("", "db_", "cache_")}
             bad = sum(run["non_2xx"] + run["socket_errors"] for run in runs)
-            goal = f">= {goals[name]}" if name in goals else ""
             ratio = "1" if name == "floor" else f"**{statistics.median(ratios):.2f}**"
             print(f"| {label} | {name} | {statistics.median(run['rate'] for run in runs):.0f} "
-                  f"| {ratio} | {cpu:.2f} | {floor_cpu / cpu:.2f} | {goal} | {bad} |")
+                  f"| {ratio} | {cpu['']:.2f}, {cpu['db_']:.2f}, {cpu['cache_']:.2f} "
+                  f"| {floor_cpu / statistics.median(_all_cpu(run) for run in runs):.2f} "
+                  f"| {f'>= {goal}' if goal else ''} | {bad} |")
+
+
+def _all_cpu(run: dict) -> float:
+    return run["cpu_ms"] + run["db_cpu_ms"] + run["cache_cpu_ms"]
 
 
 if __name__ == "__main__":
