@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # CI sets requirements-bench.txt to also check the engine against PyTorch.
 TEST_REQUIREMENTS ?= requirements-dev.txt
 
-.PHONY: run test lint setup setup-test messages browser demo-data clean
+.PHONY: run test lint setup setup-test messages test-packages demo-data clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,16 +40,17 @@ run: demo-data
 	@echo ""
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# Debian's chromium for the browser tests (a test tool's own browser download is not used).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+# The Debian packages the tests use: chromium for the browser tests (a test tool's own
+# browser download is not used) and poppler-utils, which reads the certificate PDFs back.
+test-packages:
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 lint: setup-test
 	$(BIN)/ruff check .
 
-test: setup-test browser lint
+test: setup-test test-packages lint
 	$(BIN)/python -m pytest
 
 clean:
