@@ -62,7 +62,7 @@ def poster(token: str, url: str, body: dict, key: str | None):
 
 
 @pytest.mark.django_db
-def test_the_database_refuses_a_second_claim_of_a_learners_key(learner):
+def test_the_database_stores_a_learners_key_once(learner):
     stored = {"user": learner, "key": "k", "fingerprint": "a", "status_code": 201,
               "response": {}}
     IdempotencyKey.objects.create(**stored)
@@ -97,7 +97,7 @@ def test_concurrent_retries_with_one_key_record_one_attempt(quiz, learner_token)
 @pytest.mark.postgres
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_calls_with_one_key_record_once_even_without_the_claim(quiz, learner):
+def test_concurrent_calls_with_one_key_record_once_below_the_http_layer(quiz, learner):
     """Below the HTTP layer too: record_attempt with the same key from several threads
     stores one attempt (the learner's lock, then the attempt's unique key)."""
     right = choice_id(quiz.single, "Certa")
