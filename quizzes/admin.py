@@ -22,7 +22,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from course.figures import figure_context
 
-from . import grading, services, variants
+from . import grading, learner_variants, services, variants
 from .exercises import Exercise
 from .forms import AnswerForm, ChoiceInlineFormSet, PreviewForm, QuestionAdminForm
 from .models import Attempt, Choice, Question
@@ -151,7 +151,7 @@ class QuestionAdmin(TranslationAdmin):
             language = settings.LANGUAGE_CODE
         learner = (form.data.get("learner") or "preview")[:40]
         choices = list(question.choices.all())
-        spec = services.simulation_spec(question, choices)
+        spec = learner_variants.simulation_spec(question, choices)
         computed, problem = None, ""
         if spec is not None:
             try:
@@ -159,8 +159,8 @@ class QuestionAdmin(TranslationAdmin):
                     spec, variants.variant_seed(question.stable_key, f"sample:{learner}"))
             except (KeyError, ValueError) as error:  # unknown simulation, bad params/formula
                 problem = str(error)
-        variant = services.LearnerVariant(computed.answer, computed.fingerprint) if computed \
-            else None
+        variant = (learner_variants.LearnerVariant(computed.answer, computed.fingerprint)
+                   if computed else None)
         snapshot = services.question_snapshot(question=question, language=language,
                                               variant=variant, choices=choices)
         answer_form = AnswerForm(request.POST or None, snapshot=snapshot)
@@ -183,7 +183,7 @@ class QuestionAdmin(TranslationAdmin):
             "result_values": [(name, _display(value)) for name, value in
                               variants.flatten(computed.result)] if computed else [],
             "quantities": variants.QUANTITIES.get(question.simulation, {}),
-            "lab_url": services.lab_url(question, variant),
+            "lab_url": learner_variants.lab_url(question, variant),
         }
         return TemplateResponse(request, "admin/quizzes/question/preview.html", context)
 

@@ -22,15 +22,9 @@ from course.models import Lesson
 from . import grading
 from .forms import AnswerForm
 from .learner_questions import attempt_statuses, questions_with_choices
+from .learner_variants import LearnerVariant, lab_url, learner_variant
 from .models import Choice, Question, Variant
-from .services import (
-    AttemptResult,
-    LearnerVariant,
-    lab_url,
-    learner_variant,
-    question_snapshot,
-    record_attempt,
-)
+from .services import AttemptResult, question_snapshot, record_attempt
 
 SUBMISSION_ATTRIBUTE = "quizzes_submission"
 logger = logging.getLogger(__name__)

@@ -22,8 +22,9 @@ from django.db.models import Count, Q
 from course.models import Lesson
 
 from . import grading
+from .learner_variants import LearnerVariant, learner_variants
 from .models import Attempt, Choice, Question
-from .services import LearnerVariant, learner_variants, question_snapshot
+from .services import question_snapshot
 
 
 def questions_with_choices(lesson: Lesson) -> list[tuple[Question, list[Choice]]]:

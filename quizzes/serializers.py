@@ -15,8 +15,8 @@ from course.markdown import render_markdown
 
 from .forms import inline_markdown
 from .learner_questions import LearnerQuestion
+from .learner_variants import lab_url
 from .models import Question
-from .services import lab_url
 
 SOLUTION_HELP = ("Present only once the question's policy lets the solution be shown "
                  "(after a correct answer, or after a number of tries).")

@@ -14,8 +14,8 @@ from course.content_files import ContentError, read_courses
 from course.importer import import_courses
 from quizzes import variants
 from quizzes.expressions import evaluate
+from quizzes.learner_variants import simulation_spec
 from quizzes.models import Choice, Question
-from quizzes.services import simulation_spec
 from simulations.engine import catalogue
 
 SEED_KEY = "estrategia-nao-mencionada"

@@ -7,9 +7,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
 from course.models import LessonProgress
-from quizzes import services
+from quizzes import learner_variants
+from quizzes.learner_variants import learner_variant
 from quizzes.models import Attempt, Question, Variant
-from quizzes.services import learner_variant, record_attempt
+from quizzes.services import record_attempt
 from simulations.engine import catalogue
 
 pytestmark = pytest.mark.django_db
@@ -152,8 +153,8 @@ def test_a_new_engine_version_recomputes_and_flags_attempts_graded_differently(
     # Pretend the old engine had computed another value, then upgrade the engine.
     Variant.objects.update(value=value * 1e3, engine_version="0.9.0")
     Attempt.objects.update(is_correct=False)
-    monkeypatch.setattr(services, "ENGINE_VERSION", "9.9.9")
-    report = services.refresh_variants()
+    monkeypatch.setattr(learner_variants, "ENGINE_VERSION", "9.9.9")
+    report = learner_variants.refresh_variants()
     assert report == {"checked": 1, "recomputed": 1, "flagged": 1}
     row = Variant.objects.get()
     assert row.engine_version == "9.9.9" and row.value == pytest.approx(value)

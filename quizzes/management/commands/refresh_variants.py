@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from quizzes.services import refresh_variants
+from quizzes.learner_variants import refresh_variants
 
 
 class Command(BaseCommand):
