@@ -1,0 +1,41 @@
+"""``manage.py warm_figures``: after it, no lesson figure is drawn on a reader's request."""
+
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from course.models import Lesson
+from simulations.lesson_figures import figure_image
+
+pytestmark = pytest.mark.django_db
+
+
+def _refuse_to_draw(*args, **kwargs):
+    raise AssertionError("a figure was drawn on request")
+
+
+def test_every_figure_of_every_lesson_is_in_the_cache_in_every_language(
+    imported_course, monkeypatch,
+):
+    specs = [spec for lesson in Lesson.objects.filter(course=imported_course)
+             for spec in lesson.figures]
+    assert specs, "the course's lessons declare figures"
+    out = StringIO()
+
+    call_command("warm_figures", stdout=out)
+
+    assert out.getvalue().startswith(f"{len(specs) * len(settings.LANGUAGES)} figure images")
+    monkeypatch.setattr("simulations.plots.render", _refuse_to_draw)
+    for spec in specs:
+        for language, _name in settings.LANGUAGES:
+            _planned, image = figure_image(spec, language)
+            assert image.content_type == "image/png" and image.alt
+
+
+def test_a_second_run_draws_nothing(imported_course, monkeypatch):
+    call_command("warm_figures", stdout=StringIO())
+    monkeypatch.setattr("simulations.plots.render", _refuse_to_draw)
+
+    call_command("warm_figures", stdout=StringIO())  # only cache reads
