@@ -31,7 +31,6 @@ messages: | $(BIN)/python
 demo-data: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py import_course
-	DEBUG=1 $(BIN)/python manage.py warm_figures
 	DEBUG=1 $(BIN)/python manage.py create_demo_instructor
 
 run: demo-data

@@ -12,12 +12,21 @@ from simulations.lesson_figures import figure_image
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def shared_cache(settings, tmp_path):
+    """Redis when the run has it; else a cache in files, which processes share too."""
+    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        settings.CACHES = {"default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache")}}
+
+
 def _refuse_to_draw(*args, **kwargs):
     raise AssertionError("a figure was drawn on request")
 
 
 def test_every_figure_of_every_lesson_is_in_the_cache_in_every_language(
-    imported_course, monkeypatch,
+    imported_course, shared_cache, monkeypatch,
 ):
     specs = [spec for lesson in Lesson.objects.filter(course=imported_course)
              for spec in lesson.figures]
@@ -34,8 +43,20 @@ def test_every_figure_of_every_lesson_is_in_the_cache_in_every_language(
             assert image.content_type == "image/png" and image.alt
 
 
-def test_a_second_run_draws_nothing(imported_course, monkeypatch):
+def test_a_second_run_draws_nothing(imported_course, shared_cache, monkeypatch):
     call_command("warm_figures", stdout=StringIO())
     monkeypatch.setattr("simulations.plots.render", _refuse_to_draw)
 
     call_command("warm_figures", stdout=StringIO())  # only cache reads
+
+
+def test_without_a_shared_cache_it_says_so_and_draws_nothing(imported_course, settings,
+                                                            monkeypatch):
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    monkeypatch.setattr("simulations.plots.render", _refuse_to_draw)
+    out = StringIO()
+
+    call_command("warm_figures", stdout=out)
+
+    assert "REDIS_URL" in out.getvalue()

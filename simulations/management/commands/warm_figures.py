@@ -3,7 +3,8 @@
 The first reader of a lesson after a deploy (or a change to the engine, whose version is
 in every cache key) would otherwise wait while its figures are simulated and drawn, 0.1
 to 0.5 s each. Run it after ``import_course`` and after each deploy; figures already in
-the cache cost a read.
+the cache cost a read. It needs the shared cache (``REDIS_URL``): a process-local one
+would be gone when the command ends.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ class Command(BaseCommand):
                             help="Image formats to draw (the lesson pages use png).")
 
     def handle(self, *args, formats, **options):
+        if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+            # This process's own memory: the app's processes would never see the figures.
+            self.stdout.write("Nothing to do: the cache is each process's own (set "
+                              "REDIS_URL to share one).")
+            return
         started, drawn, invalid = time.perf_counter(), 0, 0
         for lesson in Lesson.objects.filter(course__is_published=True).only("figures"):
             for spec in lesson.figures:
