@@ -1,7 +1,7 @@
 """The project as a WSGI app with benchmark-only URLs in front of its own URLs.
 
 A benchmark script that gunicorn loads as ``script:application`` (with
-``--pythonpath benchmarks``) sets ``__getattr__ = project_with_route(__name__, ...)``:
+``--pythonpath benchmarks``) sets ``__getattr__ = project_with_routes(__name__, ...)``:
 the script is then its own URLconf, so the extra views never enter the product's URLs,
 and importing the script to run it needs no Django set-up.
 """
@@ -12,10 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 
-def project_with_route(module_name: str, route: str, make_view: Callable[[], Any],
-                       **more_routes: Callable[[], Any]):
-    """Return a module ``__getattr__`` serving ``route`` (and ``more_routes``, route to
-    view maker, in a dict passed as ``**``) first, then the project's URLs."""
+def project_with_routes(module_name: str, routes: dict[str, Callable[[], Any]]):
+    """Return a module ``__getattr__`` serving ``routes`` (route: what makes its view)
+    first, then the project's URLs."""
 
     def __getattr__(name: str) -> Any:
         if name == "urlpatterns" or name.startswith("handler"):
@@ -25,8 +24,8 @@ def project_with_route(module_name: str, route: str, make_view: Callable[[], Any
 
             if name != "urlpatterns":
                 return getattr(urls, name)
-            extra = {route: make_view, **more_routes}
-            return [*(path(url, make()) for url, make in extra.items()), *urls.urlpatterns]
+            return [*(path(route, make()) for route, make in routes.items()),
+                    *urls.urlpatterns]
         if name == "application":
             import django
             from django.conf import settings

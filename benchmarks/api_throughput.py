@@ -53,7 +53,7 @@ import time
 import uuid
 from pathlib import Path
 
-from _server import project_with_route
+from _server import project_with_routes
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -104,8 +104,8 @@ def _bare_answer_view():
 
 
 # The project with the floor and the bare answer in front of its URLs (see _server.py).
-__getattr__ = project_with_route(__name__, FLOOR_URL.strip("/") + "/", _floor_view,
-                                 **{BARE_ROUTE: _bare_answer_view})
+__getattr__ = project_with_routes(__name__, {FLOOR_URL.strip("/") + "/": _floor_view,
+                                            BARE_ROUTE: _bare_answer_view})
 
 
 # --- the data ----------------------------------------------------------------------------

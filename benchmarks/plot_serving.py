@@ -30,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from _server import project_with_route
+from _server import project_with_routes
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,7 +54,7 @@ def trivial(request):
 
 
 # The project with /bench/trivial/ in front of its URLs (see _server.py).
-__getattr__ = project_with_route(__name__, TRIVIAL_URL.strip("/") + "/", lambda: trivial)
+__getattr__ = project_with_routes(__name__, {TRIVIAL_URL.strip("/") + "/": lambda: trivial})
 
 
 def fetch(port: int, url: str) -> tuple[float, int, int]:

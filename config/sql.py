@@ -82,13 +82,12 @@ def _insert_sql(model: type[models.Model], _vendor: str
     meta = model._meta
     assert not meta.parents, "a model with parents is saved in several tables"
     fields = [field for field in meta.local_concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 - names from _meta
+    table, pk, *columns = quoted(model, meta.pk.name, *(field.name for field in fields))
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - names from _meta
            f"VALUES ({', '.join(['%s'] * len(fields))})")
     returns_pk = connection.features.can_return_columns_from_insert
     if returns_pk:
-        sql += f" RETURNING {quote(meta.pk.column)}"
+        sql += f" RETURNING {pk}"
     return sql, fields, returns_pk
 
 

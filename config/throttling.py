@@ -34,7 +34,9 @@ class ScopedRateThrottle(throttling.ScopedRateThrottle):
         # Each counter is read during its window and the next one.
         self.current, self.previous = _count(self.cache, counter, f"{key}_{int(window) - 1}",
                                              2 * self.duration)
-        if self._estimate(self.current, self.position) <= self.num_requests:
+        # The previous window's count, weighted by how much of it the sliding window covers.
+        estimate = self.current + self.previous * (1 - self.position / self.duration)
+        if estimate <= self.num_requests:
             return True
         _uncount(self.cache, counter)
         self.current -= 1
@@ -53,9 +55,6 @@ class ScopedRateThrottle(throttling.ScopedRateThrottle):
             return until_next_window
         # Then this window's count fades during the next one.
         return until_next_window + self.duration * (1 - room / self.current)
-
-    def _estimate(self, current: int, position: float) -> float:
-        return current + self.previous * (1 - position / self.duration)
 
 
 def _count(cache, key: str, previous_key: str, timeout: int) -> tuple[int, int]:
