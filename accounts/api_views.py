@@ -13,7 +13,7 @@ from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from config.throttling import ScopedRateThrottle
+from api.throttling import ScopedRateThrottle
 
 from .serializers import LoginSerializer, RegistrationSerializer, TokenSerializer, UserSerializer
 from .services import issue_token, register_learner

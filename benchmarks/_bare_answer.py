@@ -24,7 +24,7 @@ def bare_answer_view():
     from rest_framework.response import Response
     from rest_framework.views import APIView
 
-    from config.throttling import ScopedRateThrottle
+    from api.throttling import ScopedRateThrottle
 
     # Of the sizes the real answers store here: a 2.2 KB snapshot, a 0.9 KB response.
     snapshot = json.dumps({"question": {"prompt": "p" * 1200, "choices": [

@@ -65,9 +65,9 @@ class Stages:
         import redis.client
         from rest_framework import views
 
-        from config import sql
         from course import services as course_services
         from quizzes import api_views, attempt_serializers, idempotency, services
+        from storage import sql
 
         for owner, name, label in [
             (knox.auth.TokenAuthentication, "authenticate", "token authentication (knox)"),

@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After LocaleMiddleware: /api/ requests take ?lang= or Accept-Language instead.
-    "config.middleware.ApiLanguageMiddleware",
+    "api.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -101,8 +101,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis backend, keeping its client (config/cache.py).
-            "BACKEND": "config.cache.RedisCache",
+            # Django's Redis backend, keeping its client (storage/redis_cache.py).
+            "BACKEND": "storage.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "gradiente"),
         }
@@ -142,11 +142,11 @@ STORAGES = {
     },
 }
 
-# The API (docs/api.md). Errors are RFC 9457 problems (config/api_problems.py), tokens are
+# The API (docs/api.md). Errors are RFC 9457 problems (api/problems.py), tokens are
 # django-rest-knox's (docs/adr/0002-api-tokens.md), throttles count in the cache: Redis
 # when REDIS_URL is set, so every app process enforces the same limit.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "config.api_schema.ApiAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -166,10 +166,10 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 DRF_STANDARDIZED_ERRORS = {
-    "EXCEPTION_HANDLER_CLASS": "config.api_problems.ProblemExceptionHandler",
-    "EXCEPTION_FORMATTER_CLASS": "config.api_problems.ProblemFormatter",
+    "EXCEPTION_HANDLER_CLASS": "api.problems.ProblemExceptionHandler",
+    "EXCEPTION_FORMATTER_CLASS": "api.problems.ProblemFormatter",
     "ERROR_SCHEMAS": {
-        code: "config.api_schema.ProblemSerializer"
+        code: "api.schema.ProblemSerializer"
         for code in ("400", "401", "403", "404", "405", "406", "415", "429", "500")
     },
 }

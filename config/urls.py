@@ -6,12 +6,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from config.api_errors import unknown_api_endpoint
+from api.errors import unknown_api_endpoint
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("simulations.api_urls")),
-    path("api/v1/", include("config.api_urls")),
+    path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(
@@ -30,7 +29,7 @@ urlpatterns += i18n_patterns(
 )
 
 # Errors outside the views: API paths answer RFC 9457 problems, web paths their pages.
-handler400 = "config.api_errors.bad_request"
-handler403 = "config.api_errors.permission_denied"
-handler404 = "config.api_errors.page_not_found"
-handler500 = "config.api_errors.server_error"
+handler400 = "api.errors.bad_request"
+handler403 = "api.errors.permission_denied"
+handler404 = "api.errors.page_not_found"
+handler500 = "api.errors.server_error"

@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 
-from config.api_conditional import (
+from api.conditional import (
     ETAG,
     IF_NONE_MATCH,
     NOT_MODIFIED,
@@ -22,7 +22,7 @@ from config.api_conditional import (
     conditional_json,
     conditional_response,
 )
-from config.api_pagination import PageNumberPagination
+from api.pagination import PageNumberPagination
 
 from .api_cache import served_lesson
 from .models import Chapter, Course, Lesson

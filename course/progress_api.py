@@ -12,7 +12,7 @@ from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from config.api_pagination import PageNumberPagination
+from api.pagination import PageNumberPagination
 
 from .models import Course, Lesson
 from .progress import learner_progress

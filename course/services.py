@@ -27,8 +27,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
-from config import sql
 from quizzes.models import Attempt, Question
+from storage import sql
 
 from .models import Certificate, Course, Lesson, LessonProgress
 
@@ -135,7 +135,7 @@ def course_study_minutes(course: Course) -> int:
 
 def lock_learner(user: AbstractBaseUser) -> None:
     """Take the learner's row lock for the rest of the transaction (a no-op on SQLite,
-    whose writes are serialized anyway). Every answer takes it: as SQL (config/sql.py)."""
+    whose writes are serialized anyway). Every answer takes it: as SQL (storage/sql.py)."""
     sql.lock_row(get_user_model(), user.pk)
 
 

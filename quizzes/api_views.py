@@ -15,10 +15,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from config.api_conditional import PER_LEARNER_VARY
-from config.api_pagination import PageNumberPagination
-from config.api_schema import ProblemSerializer
-from config.throttling import ScopedRateThrottle
+from api.conditional import PER_LEARNER_VARY
+from api.pagination import PageNumberPagination
+from api.schema import ProblemSerializer
+from api.throttling import ScopedRateThrottle
 from course.api_cache import cached_content, served_lesson
 from course.navigation import next_lesson
 from course.serializers import LessonSummarySerializer

@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 
-from config import sql
+from storage import sql
 
 from .models import IdempotencyKey
 

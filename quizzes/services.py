@@ -21,8 +21,8 @@ from django.db import connection, transaction
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 
-from config import sql
 from course.services import lock_learner, refresh_lesson_completion
+from storage import sql
 
 from . import grading, variants
 from .learner_variants import LearnerVariant, choices_of, learner_variant
@@ -112,7 +112,7 @@ def _history_sql(with_key: bool, _vendor: str) -> str:
 def _history(question: Question, user: Any, idempotency_key: str = "") -> _History:
     """Return the learner's tries at the question and the attempt recorded with the key.
 
-    One query for both, as SQL (config/sql.py: every answer reads them), and only the
+    One query for both, as SQL (storage/sql.py: every answer reads them), and only the
     columns needed, not the snapshots: a learner's history can be long.
     """
     params = [user.pk, question.pk, *([idempotency_key] if idempotency_key else [])]

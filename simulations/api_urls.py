@@ -1,4 +1,4 @@
-"""API routes of the simulations, included by config/urls.py under /api/v1/."""
+"""API routes of the simulations, included by api/urls.py under /api/v1/ (namespace ``api``)."""
 
 from django.urls import path
 

@@ -5,17 +5,16 @@ that is also its ETag: a client that sends it back in If-None-Match gets a 304 w
 anything being run or drawn. Query parameters other than ``seed``, ``lang``, ``kind``
 and ``format`` are the simulation's parameters; a bad one gets a 400 problem that
 names it, in the request's language (``?lang=`` or Accept-Language, Portuguese by
-default, set for every API request by ``config.middleware.ApiLanguageMiddleware``).
+default, set for every API request by ``api.middleware.ApiLanguageMiddleware``).
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_cache_control
-from django.utils.http import parse_etags, quote_etag
+from django.utils.cache import patch_cache_control, quote_etag
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -23,8 +22,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api_conditional import ETAG, IF_NONE_MATCH, NOT_MODIFIED
-from config.api_schema import ProblemSerializer
+from api.conditional import ETAG, IF_NONE_MATCH, NOT_MODIFIED, answer_conditionally
+from api.schema import ProblemSerializer
 
 from . import lesson_figures, plots, services
 from .engine import catalogue
@@ -60,13 +59,7 @@ def query_params(request) -> dict[str, str]:
 
 def conditional(request, key: str, build) -> HttpResponse:
     """Answer If-None-Match with 304, else ``build()``; both carry the ETag and caching."""
-    etag = quote_etag(key)
-    sent = parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
-    if etag in sent or f"W/{etag}" in sent or "*" in sent:
-        response = HttpResponseNotModified()
-    else:
-        response = build()
-    response["ETag"] = etag
+    response = answer_conditionally(request, quote_etag(key), build)
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response
 

@@ -103,7 +103,7 @@ def describe_figure(lesson, spec: dict, language: str) -> dict | None:
         logger.warning("Figure %r of lesson %s is invalid", spec.get("name"), lesson.slug)
         return None
     image = services.get_plot(planned)
-    url = reverse("lesson-figure", kwargs={
+    url = reverse("api:lesson-figure", kwargs={
         "course_slug": lesson.course.slug, "lesson_slug": lesson.slug,
         "name": spec["name"], "fmt": "png"})
     with translation.override(language):

@@ -64,9 +64,9 @@ def simulation_detail(request, slug: str):
         slug=slug, raw_params=normalized(params), seed=seed))
     query = urlencode({**normalized(params), "seed": seed, "kind": planned.kind,
                        "lang": language})
-    plot = reverse("simulation-plot", kwargs={"slug": slug, "fmt": "png"})
-    svg = reverse("simulation-plot", kwargs={"slug": slug, "fmt": "svg"})
-    run = reverse("simulation-run", kwargs={"slug": slug})
+    plot = reverse("api:simulation-plot", kwargs={"slug": slug, "fmt": "png"})
+    svg = reverse("api:simulation-plot", kwargs={"slug": slug, "fmt": "svg"})
+    run = reverse("api:simulation-run", kwargs={"slug": slug})
     context.update(
         image=image,
         plot_url=f"{plot}?{query}",

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
-from config.throttling import ScopedRateThrottle
+from api.throttling import ScopedRateThrottle
 from course.models import Chapter, Course, Lesson
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"

@@ -1,11 +1,11 @@
-"""The Redis cache backend keeps one client per connection pool (config/cache.py)."""
+"""The Redis cache backend keeps one client per connection pool (storage/redis_cache.py)."""
 
 import os
 import uuid
 
 import pytest
 
-from config.cache import RedisCache
+from storage.redis_cache import RedisCache
 
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"),
                                 reason="needs REDIS_URL: a Redis to talk to")

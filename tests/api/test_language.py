@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from config.api_language import language_of_api_request
+from api.language import language_of_api_request
 
 COURSES = "/api/v1/courses/"
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import path
 from rest_framework.views import APIView
 
-from config.api_problems import VALIDATION_PROBLEM_TYPE
+from api.problems import VALIDATION_PROBLEM_TYPE
 from config.urls import urlpatterns as project_urlpatterns
 
 
@@ -22,8 +22,8 @@ urlpatterns = [
     path("api/v1/plain-crash/", plain_view_that_crashes),
     *project_urlpatterns,
 ]
-handler404 = "config.api_errors.page_not_found"
-handler500 = "config.api_errors.server_error"
+handler404 = "api.errors.page_not_found"
+handler500 = "api.errors.server_error"
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from rest_framework.test import APIRequestFactory
 
-from config.throttling import ScopedRateThrottle
+from api.throttling import ScopedRateThrottle
 
 LIMIT, MINUTE = 6, 60
 

@@ -77,12 +77,12 @@ def small_course(make_lesson, add_question):
 
 
 def _progress_urlconf() -> types.ModuleType:
-    import config.api_urls
+    import api.urls
     import config.urls
     import course.progress_api_urls
 
     module = types.ModuleType(TEST_URLCONF)
-    api_routes = list(config.api_urls.urlpatterns) + list(course.progress_api_urls.urlpatterns)
+    api_routes = list(api.urls.urlpatterns) + list(course.progress_api_urls.urlpatterns)
     module.urlpatterns = [path("api/v1/", include((api_routes, "api")))] + list(
         config.urls.urlpatterns
     )
@@ -94,6 +94,6 @@ def _progress_urlconf() -> types.ModuleType:
 @pytest.fixture
 def api_routes(settings):
     """Serve course/progress_api_urls.py under /api/v1/ in the ``api`` namespace, as
-    config/api_urls.py will once the lead includes it there."""
+    api/urls.py will once the lead includes it there."""
     sys.modules.setdefault(TEST_URLCONF, _progress_urlconf())
     settings.ROOT_URLCONF = TEST_URLCONF

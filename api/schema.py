@@ -3,7 +3,7 @@
 ``ApiAutoSchema`` is drf-standardized-errors' AutoSchema (it works out which errors an
 operation can answer: 401 only with authentication, 429 only when throttled, 404 with
 path parameters or pagination, ...) describing those errors as ``Problem`` documents
-(``application/problem+json``, see ``config.api_problems``), and adding to every
+(``application/problem+json``, see ``api.problems``), and adding to every
 operation the ``lang`` query parameter, the ``Accept-Language`` header and the
 ``Content-Language`` response header.
 """
@@ -16,7 +16,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from drf_standardized_errors.openapi import AutoSchema
 from rest_framework import exceptions, serializers
 
-from .api_problems import PROBLEM_CONTENT_TYPE, problem_details
+from .problems import PROBLEM_CONTENT_TYPE, problem_details
 
 
 class ProblemFieldErrorSerializer(serializers.Serializer):

@@ -1,4 +1,4 @@
-"""The API's own routes under /api/v1/ (the simulations' are included beside them)."""
+"""Every route of the API under /api/v1/, in one ``api`` namespace: each app lists its own."""
 
 from django.urls import include, path
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("course.api_urls")),
     path("", include("course.progress_api_urls")),
     path("", include("quizzes.api_urls")),
+    path("", include("simulations.api_urls")),
 ]

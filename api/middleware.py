@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from .api_language import is_api_request, language_of_api_request
+from .language import is_api_request, language_of_api_request
 
 
 class ApiLanguageMiddleware:

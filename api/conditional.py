@@ -53,12 +53,22 @@ class ConditionalRetrieveMixin:
         return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
-def conditional_response(request, data, etag: str, *, vary: tuple[str, ...] = ()) -> Response:
-    """Answer with ``data`` and its ETag, or 304 if ``If-None-Match`` names that ETag."""
-    response = Response(data)
+def answer_conditionally(request, etag: str, build: Callable[[], HttpResponse], *,
+                         vary: tuple[str, ...] = ()) -> HttpResponse:
+    """Answer 304 if ``If-None-Match`` names ``etag``, else ``build()``; both carry the ETag.
+
+    The ETag is known before the body, so a current copy costs nothing to confirm: the
+    body (a lesson's JSON, a simulation's run or plot) is built only when it is sent.
+    """
+    response = get_conditional_response(request, etag=etag) or build()
     response["ETag"] = etag
     patch_vary_headers(response, vary)
-    return get_conditional_response(request, etag=etag, response=response)
+    return response
+
+
+def conditional_response(request, data, etag: str, *, vary: tuple[str, ...] = ()) -> HttpResponse:
+    """Answer with ``data`` and its ETag, or 304 if ``If-None-Match`` names that ETag."""
+    return answer_conditionally(request, etag, lambda: Response(data), vary=vary)
 
 
 def conditional_json(request, *, body: bytes, data: Callable[[], Any], etag: str,
@@ -70,7 +80,7 @@ def conditional_json(request, *, body: bytes, data: Callable[[], Any], etag: str
     """
     if getattr(request.accepted_renderer, "format", "") != "json":
         return conditional_response(request, data(), etag, vary=vary)
-    response = HttpResponse(body, content_type=request.accepted_renderer.media_type)
-    response["ETag"] = etag
-    patch_vary_headers(response, vary)
-    return get_conditional_response(request, etag=etag, response=response)
+    return answer_conditionally(
+        request, etag,
+        lambda: HttpResponse(body, content_type=request.accepted_renderer.media_type),
+        vary=vary)

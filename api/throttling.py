@@ -59,7 +59,7 @@ class ScopedRateThrottle(throttling.ScopedRateThrottle):
 
 def _count(cache, key: str, previous_key: str, timeout: int) -> tuple[int, int]:
     """Count one request in ``key``; return it with the count of ``previous_key``."""
-    if hasattr(cache, "count_in_window"):  # Redis: one round trip (config/cache.py)
+    if hasattr(cache, "count_in_window"):  # Redis: one round trip (storage/redis_cache.py)
         return cache.count_in_window(key, previous_key, timeout)
     cache.add(key, 0, timeout)  # the local-memory cache of a single process
     return cache.incr(key), cache.get(previous_key, 0)

@@ -8,7 +8,7 @@ Django's cache objects are per thread anyway, so one client per pool is kept.
 
 :meth:`RedisCache.count_in_window` counts a request and reads the previous window's count
 in one round trip (Django's ``incr`` alone needs two: it checks first that the key
-exists); the API's throttles count every request with it (config/throttling.py).
+exists); the API's throttles count every request with it (api/throttling.py).
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 
-from .api_language import is_api_request
-from .api_problems import problem_response
+from .language import is_api_request
+from .problems import problem_response
 
 
 @csrf_exempt

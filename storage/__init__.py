@@ -1,0 +1,1 @@
+"""Helpers for the database and the cache, named for what they compute."""
