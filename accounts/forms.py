@@ -1,8 +1,11 @@
-"""The web sign-up form: the same fields and rules as the API's registration."""
+"""The web sign-up form (the same fields and rules as the API's registration) and login forms."""
 
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 
+from .login_guard import lockout_message
 from .validators import validate_email_not_registered
 
 
@@ -27,3 +30,22 @@ class SignUpForm(UserCreationForm):
             "password": data["password1"],
             "first_name": data["first_name"], "last_name": data["last_name"],
         }
+
+
+class LoginLimitMessageMixin:
+    """Say that the login limit refused a form's login, and for how long, instead of the
+    usual "wrong username or password" (which would send the learner guessing again)."""
+
+    def get_invalid_login_error(self):
+        wait = getattr(self.request, "login_retry_after", None)
+        if wait is None:
+            return super().get_invalid_login_error()
+        return ValidationError(lockout_message(wait), code="too_many_failures")
+
+
+class LoginForm(LoginLimitMessageMixin, AuthenticationForm):
+    """The learners' login form."""
+
+
+class AdminLoginForm(LoginLimitMessageMixin, AdminAuthenticationForm):
+    """The admin's login form."""

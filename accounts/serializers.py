@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
+from api.throttling import ThrottledWithReason
+
+from .login_guard import lockout_message
 from .validators import validate_email_not_registered
 
 
@@ -64,6 +67,9 @@ class LoginSerializer(serializers.Serializer):
         user = authenticate(
             self.context.get("request"), username=attrs["username"], password=attrs["password"]
         )
+        wait = getattr(self.context.get("request"), "login_retry_after", None)
+        if user is None and wait is not None:
+            raise ThrottledWithReason(wait=wait, reason=lockout_message(wait))
         if user is None:
             # DRF's own wording, already translated in its catalogue.
             raise serializers.ValidationError(

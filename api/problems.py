@@ -16,6 +16,7 @@ machine-readable code, for apps that branch on it.
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -24,6 +25,8 @@ from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
+
+from .parsers import PayloadTooLarge
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 GENERIC_PROBLEM_TYPE = "about:blank"
@@ -39,6 +42,7 @@ STATUS_TITLES = {
     406: _("Not Acceptable"),
     409: _("Conflict"),
     412: _("Precondition Failed"),
+    413: _("Content Too Large"),
     415: _("Unsupported Media Type"),
     422: _("Unprocessable Content"),
     429: _("Too Many Requests"),
@@ -80,6 +84,12 @@ class ProblemFormatter(ExceptionFormatter):
 
 class ProblemExceptionHandler(ExceptionHandler):
     """drf-standardized-errors' handler, labelling JSON error bodies as problem documents."""
+
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE while a view reads it.
+        if isinstance(exc, RequestDataTooBig):
+            return PayloadTooLarge()
+        return super().convert_known_exceptions(exc)
 
     def convert_unhandled_exceptions(self, exc: Exception) -> exceptions.APIException:
         # A bug: say so in the learner's language and reveal nothing of it.
@@ -123,6 +133,8 @@ def _field_error(error) -> dict:
 
 
 def _detail(exc: exceptions.APIException) -> str:
+    if getattr(exc, "reason", None):  # api.throttling.ThrottledWithReason
+        return exc.reason
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         # DRF's own sentence is assembled in a way its catalogues cannot translate.
         return ngettext(

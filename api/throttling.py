@@ -14,7 +14,15 @@ send twice the rate across a window's end. Rates, scopes and the 429 with
 
 from __future__ import annotations
 
-from rest_framework import throttling
+from rest_framework import exceptions, throttling
+
+
+class ThrottledWithReason(exceptions.Throttled):
+    """A 429 whose detail says why in words of its own (DRF's would append its own)."""
+
+    def __init__(self, *, wait: float, reason: str):
+        super().__init__(wait=wait)
+        self.reason = reason
 
 
 class ScopedRateThrottle(throttling.ScopedRateThrottle):

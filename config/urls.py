@@ -6,7 +6,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from accounts.forms import AdminLoginForm, LoginForm
 from api.errors import unknown_api_endpoint
+
+# Admin logins count toward the same login limit as every other (accounts/login_guard.py).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -24,7 +28,7 @@ urlpatterns += i18n_patterns(
     path("lab/", include("simulations.urls")),
     path("", include("quizzes.urls")),
     path("", include("accounts.urls")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 )
 

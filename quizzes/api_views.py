@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from api.conditional import PER_LEARNER_VARY
 from api.pagination import PageNumberPagination
+from api.query import MAX_ID, integer_query_param
 from api.schema import ProblemSerializer
 from api.throttling import ScopedRateThrottle
 from course.api_cache import cached_content, served_lesson
@@ -188,8 +189,9 @@ class MyAttemptsMixin:
     description="Every answer the learner's attempts recorded, newest first (by the time "
                 "the server received them, then by id), as graded then. `?question=` keeps "
                 "one question's.",
-    parameters=[OpenApiParameter("question", int, OpenApiParameter.QUERY,
-                                 description="Only the attempts at this question (its id).")],
+    parameters=[OpenApiParameter(
+        "question", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        OpenApiParameter.QUERY, description="Only the attempts at this question (its id).")],
     responses={200: OpenApiResponse(AttemptSerializer(many=True),
                                     description="A page of attempts, newest first.")},
 )
@@ -198,11 +200,9 @@ class MyAttemptListView(MyAttemptsMixin, generics.ListAPIView):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        question = self.request.query_params.get("question", "")
-        if question.isdigit():
-            queryset = queryset.filter(question_id=int(question))
-        elif question:
-            queryset = queryset.none()
+        question = integer_query_param(self.request, "question", minimum=1, maximum=MAX_ID)
+        if question is not None:
+            queryset = queryset.filter(question_id=question)
         return queryset
 
 

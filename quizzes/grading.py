@@ -133,7 +133,7 @@ def parse_number(raw: Any) -> float:
     if isinstance(raw, bool):
         raise FormatError("not_a_number", answer=str(raw))
     if isinstance(raw, int | float):
-        value = float(raw)
+        value = float(raw) if abs(raw) < 1e308 else math.inf  # a huge int overflows float()
     else:
         typed = str(raw or "").strip()
         if not typed:

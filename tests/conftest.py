@@ -32,6 +32,12 @@ def fresh_throttle_counters(monkeypatch):
                         f"throttle_{uuid.uuid4().hex}_%(scope)s_%(ident)s")
 
 
+@pytest.fixture(autouse=True)
+def fresh_login_limits(monkeypatch):
+    """Give each test its own failed-login counters (all tests log in from one address)."""
+    monkeypatch.setattr("accounts.login_guard.KEY_PREFIX", f"login-{uuid.uuid4().hex}")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(tmp_path_factory):
     """Collect static files once, as a deployment does: pages use the hashed manifest."""

@@ -24,3 +24,17 @@ def learner(db):
         username="ana", email="ana@example.com", password=PASSWORD,
         first_name="Ana", last_name="Souza",
     )
+
+
+@pytest.fixture
+def assert_problem_429():
+    """Check a 429 problem that says when to retry, in English."""
+
+    def check(response):
+        assert response.status_code == 429, response.content
+        assert response["Content-Type"] == "application/problem+json"
+        body = response.json()
+        assert body["status"] == 429 and "Too many failed logins" in body["detail"]
+        return body
+
+    return check
