@@ -155,6 +155,18 @@ def lesson_exercises(request: HttpRequest, lesson: Lesson) -> dict[str, Any]:
     return {"exercises": exercises}
 
 
+def _blank_form_saying(snapshot, token: str, message: str) -> AnswerForm:
+    """Return an empty answer form for ``snapshot`` that shows ``message`` above it.
+
+    Bound (to nothing but its token) so that it can carry an error: an unbound form has
+    no cleaned data for ``add_error`` to work on.
+    """
+    form = AnswerForm({f"q{snapshot.id}-shown": token}, snapshot=snapshot, token=token)
+    form.is_valid()
+    form.add_error(None, message)
+    return form
+
+
 def submit_answer(request: HttpRequest, question: Question) -> Submission:
     """Grade a posted answer (storing it for a logged-in learner) and keep the result."""
     language = get_language()
@@ -180,8 +192,8 @@ def submit_answer(request: HttpRequest, question: Question) -> Submission:
         if result.outcome.format_error:
             form.add_error("answer", result.outcome.format_error_message)
         if result.outcome.format_error == "changed":  # show the current prompt, blank
-            exercise.form = AnswerForm(snapshot=result.snapshot, token=variant.token)
-            exercise.form.add_error(None, result.outcome.format_error_message)
+            exercise.form = _blank_form_saying(result.snapshot, variant.token if variant else "",
+                                               result.outcome.format_error_message)
     submission = Submission(question.pk, exercise)
     setattr(request, SUBMISSION_ATTRIBUTE, submission)
     return submission

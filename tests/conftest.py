@@ -32,6 +32,14 @@ def fresh_throttle_counters(monkeypatch):
                         f"throttle_{uuid.uuid4().hex}_%(scope)s_%(ident)s")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Hash test passwords with a fast hasher: PBKDF2's cost is for attackers, not tests
+    (one login would take a second of this shared machine)."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_login_limits(monkeypatch):
     """Give each test its own failed-login counters (all tests log in from one address)."""

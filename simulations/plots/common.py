@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -104,6 +105,8 @@ def trend(change: float | None) -> tuple[str, str]:
     """Classify a ratio as "falls", "rises" or "flat", with the factor to quote."""
     if change is None:
         return "unknown", ""
+    if change == 0:  # the far end underflowed to zero: at least the largest float's factor
+        return "falls", magnitude(sys.float_info.max)
     if change <= 1 / FLAT_FACTOR:
         return "falls", magnitude(1 / change)
     if change >= FLAT_FACTOR:
