@@ -45,6 +45,9 @@ class ScopedRateThrottle(throttling.ScopedRateThrottle):
         # The previous window's count, weighted by how much of it the sliding window covers.
         estimate = self.current + self.previous * (1 - self.position / self.duration)
         if estimate <= self.num_requests:
+            # Kept so that the view can give it back (see refund_throttles).
+            request.counted_throttles = [*getattr(request, "counted_throttles", ()),
+                                         (self.cache, counter)]
             return True
         _uncount(self.cache, counter)
         self.current -= 1
@@ -63,6 +66,14 @@ class ScopedRateThrottle(throttling.ScopedRateThrottle):
             return until_next_window
         # Then this window's count fades during the next one.
         return until_next_window + self.duration * (1 - room / self.current)
+
+
+def refund_throttles(request) -> None:
+    """Give back what this request counted: it turned out to be no new request (a retry
+    answered from the stored response, or one told to wait for its first copy)."""
+    for cache, counter in getattr(request, "counted_throttles", ()):
+        _uncount(cache, counter)
+    request.counted_throttles = []
 
 
 def _count(cache, key: str, previous_key: str, timeout: int) -> tuple[int, int]:

@@ -19,7 +19,7 @@ from api.conditional import PER_LEARNER_VARY
 from api.pagination import PageNumberPagination
 from api.query import MAX_ID, integer_query_param
 from api.schema import ProblemSerializer
-from api.throttling import ScopedRateThrottle
+from api.throttling import ScopedRateThrottle, refund_throttles
 from course.api_cache import cached_content, served_lesson
 from course.navigation import next_lesson
 from course.serializers import LessonSummarySerializer
@@ -128,6 +128,12 @@ class AttemptCreateView(generics.GenericAPIView):
         if stored.replayed:
             headers[idempotency.REPLAYED_HEADER] = "true"
         return Response(stored.body, status=stored.status, headers=headers)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # A retry is not a new answer: replays and 409s leave the learner's allowance alone.
+        if response.status_code == 409 or response.get(idempotency.REPLAYED_HEADER):
+            refund_throttles(request)
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def get_object(self) -> tuple[Question, dict | None]:
         """Return the published question (with its lesson and choices) and the summary of

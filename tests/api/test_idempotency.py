@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from api.throttling import ScopedRateThrottle
 from quizzes import idempotency
 from quizzes.models import Attempt, IdempotencyKey
 from quizzes.services import record_attempt
@@ -220,3 +221,30 @@ def test_an_attempt_keeps_its_key_so_even_an_expired_key_never_counts_twice(quiz
 
     assert again.status_code == 200 and again.json()["attempt"] == first["attempt"]
     assert Attempt.objects.count() == 1
+
+
+def test_replays_and_409s_do_not_use_up_the_learners_allowance(
+    quiz, learner_api, monkeypatch,
+):
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "attempts", "2/minute")
+    body = {"answer": choice_id(quiz.single, "Errada")}
+    retries = []
+
+    def answer_slowly(**kwargs):
+        retries.append(post(learner_api, quiz.single, body, key="first"))
+        return record_attempt(**kwargs)
+
+    monkeypatch.setattr("quizzes.api_views.record_attempt", answer_slowly)
+    assert post(learner_api, quiz.single, body, key="first").status_code == 201
+    monkeypatch.setattr("quizzes.api_views.record_attempt", record_attempt)
+    assert retries[0].status_code == 409
+    for _retry in range(5):
+        assert post(learner_api, quiz.single, body, key="first")["Idempotent-Replayed"] == "true"
+
+    second = post(learner_api, quiz.single, {"answer": choice_id(quiz.single, "Outra")},
+                  key="second")
+    third = post(learner_api, quiz.single, {"answer": choice_id(quiz.single, "Certa")},
+                 key="third")
+
+    assert second.status_code == 201 and third.status_code == 429
+    assert Attempt.objects.count() == 2
