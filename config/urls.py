@@ -12,11 +12,14 @@ from drf_spectacular.views import (
 
 from accounts.forms import AdminLoginForm, LoginForm
 from api.errors import unknown_api_endpoint
+from ops import health
 
 # Admin logins count toward the same login limit as every other (accounts/login_guard.py).
 admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
+    path("healthz", health.liveness, name="healthz"),
+    path("readyz", health.readiness, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,1 @@
+"""What operators need from every app process: health checks, request ids, JSON logs."""
