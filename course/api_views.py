@@ -1,4 +1,5 @@
-"""The API's courses and lessons: configuration only; the serializers say what is shown.
+"""The API's courses and lessons, and the lessons' figures: configuration only; the
+serializers say what is shown.
 
 Each view reads with a fixed number of queries whatever the size of the course
 (tests/api/test_query_counts.py): a course's table of contents is one query per level;
@@ -9,8 +10,11 @@ query for itself, one per neighbour and a fixed few for its questions.
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch
+from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import NotFound
 
 from api.conditional import (
     ETAG,
@@ -23,8 +27,10 @@ from api.conditional import (
     conditional_response,
 )
 from api.pagination import PageNumberPagination
+from simulations.api_views import ALT_TEXT, IMAGES, SimulationAPIView, check_format, image_response
 
 from .api_cache import served_lesson
+from .lesson_figures import plan_lesson_figure
 from .models import Chapter, Course, Lesson
 from .offline import lesson_package
 from .serializers import (
@@ -132,3 +138,23 @@ class LessonPackageView(generics.GenericAPIView):
         package, etag = lesson_package(request, course_slug=course_slug,
                                        lesson_slug=lesson_slug)
         return conditional_response(request, package, etag, vary=PER_LEARNER_VARY)
+
+
+class LessonFigureView(SimulationAPIView):
+    """A figure of a lesson, drawn and served as every simulation plot is (ETag, caching)."""
+
+    @extend_schema(
+        tags=["simulations"], summary="Draw a figure declared by a lesson",
+        description="A figure compares one or more results of one simulation, as the "
+                    "lesson's `figures` declare it. `fmt` is `png` or `svg`.",
+        parameters=[IF_NONE_MATCH, ETAG, ALT_TEXT],
+        responses={**IMAGES, 304: NOT_MODIFIED},
+    )
+    def get(self, request, course_slug: str, lesson_slug: str, name: str, fmt: str):
+        check_format(fmt)
+        planned = plan_lesson_figure(
+            course_slug=course_slug, lesson_slug=lesson_slug, name=name,
+            language=translation.get_language(), fmt=fmt)
+        if planned is None:
+            raise NotFound(_("This lesson has no figure named “%(name)s”.") % {"name": name})
+        return image_response(request, planned)
