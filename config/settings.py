@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "course",
     "quizzes",
     "simulations",
+    "classroom",
 ]
 
 MIDDLEWARE = [
