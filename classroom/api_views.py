@@ -64,7 +64,6 @@ LOCATION = OpenApiParameter("Location", str, OpenApiParameter.HEADER, response=[
                             description="The recorded attempt, among the learner's own.")
 
 
-
 @extend_schema(
     tags=["lessons"], summary="A lesson to read",
     description="The lesson's text in Markdown and in sanitized HTML, its figures (image "
