@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("course.api_urls")),
     path("", include("course.progress_api_urls")),
     path("", include("quizzes.api_urls")),
+    path("", include("classroom.api_urls")),
     path("", include("simulations.api_urls")),
 ]

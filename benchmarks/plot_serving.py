@@ -139,9 +139,9 @@ def bench_cold_figures(repeats: int) -> None:
     from django.core.cache import cache
 
     from course.content_files import read_courses
+    from course.lesson_figures import plan_figure
     from simulations import plots, services
     from simulations.engine.core import normalized
-    from simulations.lesson_figures import plan_figure
 
     print(
         f"cold render of each lesson figure, PNG in pt-br (cache cleared; median of {repeats}):"

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "course",
     "quizzes",
     "simulations",
+    "classroom",
 ]
 
 MIDDLEWARE = [

@@ -36,7 +36,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("course.urls")),
     path("lab/", include("simulations.urls")),
-    path("", include("quizzes.urls")),
+    path("", include("classroom.urls")),
     path("", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

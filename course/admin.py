@@ -9,6 +9,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from .lesson_figures import describe_figure
 from .models import Certificate, Chapter, Course, Lesson, LessonProgress
 from .services import reinstate_certificate, revoke_certificate
 
@@ -52,8 +53,6 @@ class LessonAdmin(TranslationAdmin):
     @admin.display(description=_("Preview"))
     def figure_preview(self, lesson: Lesson) -> str:
         """Draw every figure the lesson declares, as the learner will see it."""
-        from simulations.lesson_figures import describe_figure
-
         if lesson.pk is None or not lesson.figures:
             return "—"
         items = []

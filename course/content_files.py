@@ -19,19 +19,13 @@ from typing import Any
 
 import yaml
 
+from .content_errors import ContentError
+from .lesson_figures import validate_figure_specs
+
 LANGUAGES = ("pt-br", "en")
 DEFAULT_LANGUAGE = "pt-br"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n?(.*)\Z", re.DOTALL)
-
-
-class ContentError(Exception):
-    """A content file that cannot be imported; the message names the file."""
-
-    def __init__(self, path: Path, problem: str):
-        self.path = path
-        self.problem = problem
-        super().__init__(f"{path}: {problem}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -167,8 +161,6 @@ _FIGURE_MARKER = re.compile(r"^\[\[figure:([^\]]*)\]\]\s*$", re.MULTILINE)
 
 def _check_figures(meta_path: Path, figures: list[dict[str, Any]], body: dict[str, str]) -> None:
     """Check each figure's simulation and parameters, and that every marker is declared."""
-    from simulations.lesson_figures import validate_figure_specs
-
     validate_figure_specs(figures, meta_path)
     declared = {figure["name"] for figure in figures}
     for lang, text in body.items():

@@ -6,6 +6,7 @@ import re
 
 from django.template.loader import render_to_string
 
+from .lesson_figures import describe_figure
 from .models import Lesson
 
 _MARKER = re.compile(r"<p>\[\[figure:([a-z0-9-]+)\]\]</p>")
@@ -13,8 +14,6 @@ _MARKER = re.compile(r"<p>\[\[figure:([a-z0-9-]+)\]\]</p>")
 
 def figure_context(lesson: Lesson, name: str, language: str) -> dict | None:
     """Return the URL, alt text and caption of one figure, or None if it is not declared."""
-    from simulations.lesson_figures import describe_figure
-
     spec = next((fig for fig in lesson.figures if fig.get("name") == name), None)
     if spec is None:
         return None

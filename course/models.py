@@ -110,8 +110,9 @@ class Lesson(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
+        # The lesson's page is the classroom's: text, figures and exercises together.
         return reverse(
-            "course:lesson_detail",
+            "classroom:lesson_detail",
             kwargs={"course_slug": self.course.slug, "lesson_slug": self.slug},
         )
 

@@ -7,11 +7,6 @@ app_name = "course"
 urlpatterns = [
     path("", views.course_list, name="course_list"),
     path("courses/<slug:course_slug>/", views.course_detail, name="course_detail"),
-    path(
-        "courses/<slug:course_slug>/<slug:lesson_slug>/",
-        views.lesson_detail,
-        name="lesson_detail",
-    ),
     path("me/", progress_views.my_progress, name="my_progress"),
     path("certificates/", certificate_views.find_certificate, name="certificate_find"),
     path("certificates/<str:code>/", certificate_views.verify_certificate,

@@ -1,6 +1,6 @@
 """The exercises under a lesson's text: what the lesson page shows and what a POST does.
 
-``course.views.lesson_detail`` makes one call, :func:`lesson_exercises`. The answer view
+``classroom.pages.lesson_page`` makes one call, :func:`lesson_exercises`. The answer view
 grades through :func:`submit_answer` and then renders the same lesson page, which finds
 the submission on the request and shows its feedback in place of the blank form.
 """

@@ -1,8 +1,8 @@
 """Questions as the app reads them: the learner's variant, their state, nothing not yet due.
 
 They serialize :class:`quizzes.learner_questions.LearnerQuestion`, which decides what is
-due; fields are listed one by one. The lesson detail (``course.serializers``) embeds
-:class:`QuestionSerializer`, so this module imports nothing from ``course.serializers``.
+due; fields are listed one by one. The lesson detail (``classroom.serializers``) embeds
+:class:`QuestionSerializer`: quizzes sit below the pages that compose them.
 """
 
 from __future__ import annotations

@@ -6,11 +6,6 @@ from . import api_views
 
 urlpatterns = [
     path("simulations/", api_views.SimulationListView.as_view(), name="simulation-list"),
-    path(
-        "simulations/figures/<slug:course_slug>/<slug:lesson_slug>/<slug:name>.<str:fmt>",
-        api_views.LessonFigureView.as_view(),
-        name="lesson-figure",
-    ),
     path("simulations/<slug:slug>/", api_views.SimulationDetailView.as_view(),
          name="simulation-detail"),
     path("simulations/<slug:slug>/run/", api_views.SimulationRunView.as_view(),

@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 from api.conditional import ETAG, IF_NONE_MATCH, NOT_MODIFIED, answer_conditionally
 from api.schema import ProblemSerializer
 
-from . import lesson_figures, plots, services
+from . import plots, services
 from .engine import catalogue
 from .engine.core import ParameterError
 from .errors import field_messages
@@ -172,24 +172,6 @@ class SimulationPlotView(SimulationAPIView):
         except KeyError:
             raise ValidationError({"kind": [_("Choose one of: %(choices)s.") % {
                 "choices": ", ".join(kind.name for kind in plots.kinds(slug))}]}) from None
-        return image_response(request, planned)
-
-
-class LessonFigureView(SimulationAPIView):
-    @extend_schema(
-        tags=["simulations"], summary="Draw a figure declared by a lesson",
-        description="A figure compares one or more results of one simulation, as the "
-                    "lesson's `figures` declare it. `fmt` is `png` or `svg`.",
-        parameters=[IF_NONE_MATCH, ETAG, ALT_TEXT],
-        responses={**IMAGES, 304: NOT_MODIFIED},
-    )
-    def get(self, request, course_slug: str, lesson_slug: str, name: str, fmt: str):
-        check_format(fmt)
-        planned = lesson_figures.plan_lesson_figure(
-            course_slug=course_slug, lesson_slug=lesson_slug, name=name,
-            language=translation.get_language(), fmt=fmt)
-        if planned is None:
-            raise NotFound(_("This lesson has no figure named “%(name)s”.") % {"name": name})
         return image_response(request, planned)
 
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from accounts.services import issue_token
-from course.api_cache import CONTENT_GENERATION_KEY
+from classroom.api_cache import CONTENT_GENERATION_KEY
 from course.models import Course
 from quizzes.models import Choice, Question
 

@@ -115,7 +115,7 @@ def test_a_retry_while_the_first_is_being_answered_is_a_409_problem(
         retries.append(post(learner_api, quiz.single, body))
         return record_attempt(**kwargs)
 
-    monkeypatch.setattr("quizzes.api_views.record_attempt", answer_slowly)
+    monkeypatch.setattr("classroom.api_views.record_attempt", answer_slowly)
     first = post(learner_api, quiz.single, body)
 
     problem = assert_problem(retries[0], 409, code="idempotency_key_in_use", language="en")
@@ -136,7 +136,7 @@ def test_another_body_while_the_first_is_being_answered_is_a_422_problem(
                                                                            "Errada")}))
         return record_attempt(**kwargs)
 
-    monkeypatch.setattr("quizzes.api_views.record_attempt", answer_slowly)
+    monkeypatch.setattr("classroom.api_views.record_attempt", answer_slowly)
     post(learner_api, quiz.single, {"answer": choice_id(quiz.single, "Certa")})
 
     assert_problem(retries[0], 422, code="idempotency_key_reused", language="en")
@@ -153,7 +153,7 @@ def test_a_request_whose_worker_died_holds_its_key_for_a_minute_at_most(
         raise SystemExit
 
     monkeypatch.setattr(idempotency.cache, "delete", lambda key: None)  # nor the clean-up
-    monkeypatch.setattr("quizzes.api_views.record_attempt", die)
+    monkeypatch.setattr("classroom.api_views.record_attempt", die)
     with pytest.raises(SystemExit):
         post(learner_api, quiz.single, body)
     monkeypatch.undo()
@@ -173,7 +173,7 @@ def test_a_failure_releases_the_key_so_that_a_retry_can_succeed(quiz, learner_ap
     body = {"answer": choice_id(quiz.single, "Certa")}
     learner_api.raise_request_exception = False  # answer the 500 as a server would
     with monkeypatch.context() as patch:
-        patch.setattr("quizzes.api_views.record_attempt", broken)
+        patch.setattr("classroom.api_views.record_attempt", broken)
         assert_problem(post(learner_api, quiz.single, body), 500, language="en")
     assert not IdempotencyKey.objects.exists() and not Attempt.objects.exists()
 

@@ -69,7 +69,7 @@ def test_figures_carry_an_absolute_image_url_and_alt_text_in_the_language(
         return {"url": f"/img/{spec['name']}.png", "alt": f"alt {language}",
                 "caption": f"caption {language}", "width": 800, "height": 450}
 
-    monkeypatch.setattr("simulations.lesson_figures.describe_figure", describe_figure)
+    monkeypatch.setattr("course.figures.describe_figure", describe_figure)
     make_lesson(body_en="Before.\n\n[[figure:flow]]\n\nAfter.",
                 figures=[{"name": "flow"}, {"name": "unused"}])
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.services import issue_token
-from course.api_cache import CONTENT_GENERATION_KEY
+from classroom.api_cache import CONTENT_GENERATION_KEY
 from course.models import Lesson
 from quizzes.models import Choice, Question
 

@@ -14,8 +14,8 @@ Entries are never invalidated in place: each carries the *generations* it was bu
 under, random tokens renewed when what the entry depends on changes, and is rebuilt
 when they are no longer current. The content generation is renewed on every save or
 delete of a course, chapter, lesson, question or choice; a learner's generation on every
-save or delete of their attempts and variants (signals connected in ``course.apps`` and
-``quizzes.apps``, the only job of signals here). Renewal happens at once and again when
+save or delete of their attempts and variants (signals connected in ``classroom.apps``,
+the only job of signals here). Renewal happens at once and again when
 the transaction commits, so a request that read the database before the commit cannot
 leave its stale copy under the new generation. Unread entries expire. (Without
 ``REDIS_URL`` the cache is each process's own: run one app process then, as settings
@@ -25,7 +25,7 @@ A warm lesson detail is one round trip to the cache (the generations and both pa
 once) and no SQL; its ETag (a hash of both parts, so it changes with the learner's state
 too) was computed when the parts were cached. :func:`cached_content` keeps other values
 derived from the course content the same way (the question an answer is for, see
-``quizzes.api_views``).
+``classroom.api_views``).
 """
 
 from __future__ import annotations
@@ -45,11 +45,11 @@ from django.utils.translation import get_language
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
+from course.models import Lesson
 from quizzes.learner_questions import lesson_questions
 from quizzes.serializers import QuestionSerializer
 from simulations.engine.core import ENGINE_VERSION
 
-from .models import Lesson
 from .serializers import LessonDetailSerializer
 
 # Bump when what the API serves changes shape (a deploy must not serve old-shaped bodies).

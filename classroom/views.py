@@ -1,4 +1,4 @@
-"""The answer to an exercise, posted from the lesson page (works without JavaScript)."""
+"""The lesson page and the answer to one of its exercises (works without JavaScript)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from course.navigation import next_lesson
-from course.views import lesson_detail
+from quizzes.exercises import submit_answer
+from quizzes.models import Question
 
-from .exercises import submit_answer
-from .models import Question
+from .pages import lesson_page
+
+LESSON_TEMPLATE = "classroom/lesson_detail.html"
+
+
+def lesson_detail(request: HttpRequest, course_slug: str, lesson_slug: str) -> HttpResponse:
+    context = lesson_page(request, course_slug=course_slug, lesson_slug=lesson_slug)
+    return render(request, LESSON_TEMPLATE, context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,5 +37,6 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
     submission = submit_answer(request, question)
     if request.headers.get("X-Requested-With") == "fetch":
         context = {"exercise": submission.exercise, "next_lesson": next_lesson(lesson)}
-        return render(request, "quizzes/_exercise.html", context)
-    return lesson_detail(request, course_slug=lesson.course.slug, lesson_slug=lesson.slug)
+        return render(request, "classroom/_exercise.html", context)
+    context = lesson_page(request, course_slug=lesson.course.slug, lesson_slug=lesson.slug)
+    return render(request, LESSON_TEMPLATE, context)

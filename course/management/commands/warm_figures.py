@@ -14,8 +14,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from course.lesson_figures import figure_image
 from course.models import Lesson
-from simulations.lesson_figures import figure_image
 
 
 class Command(BaseCommand):

@@ -33,9 +33,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import plots, services
-from .engine import catalogue
-from .engine.core import ParameterError, normalized
+from simulations import plots, services
+from simulations.engine import catalogue
+from simulations.engine.core import ParameterError, normalized
+
+from .content_errors import ContentError
+from .models import Lesson
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +79,6 @@ def plan_lesson_figure(
     *, course_slug: str, lesson_slug: str, name: str, language: str, fmt: str
 ) -> services.PlotRequest | None:
     """Find a published lesson's figure by name and plan its image; None if there is none."""
-    from course.models import Lesson
-
     lesson = Lesson.objects.filter(
         course__slug=course_slug, course__is_published=True, slug=lesson_slug
     ).only("figures").first()
@@ -142,8 +143,6 @@ def validate_figure_specs(figures: Any, path: Path) -> None:
     Meant for the course importer: a typo in a simulation name or a parameter out of
     range stops the import instead of leaving a lesson with a missing figure.
     """
-    from course.content_files import ContentError
-
     if not isinstance(figures, list):
         raise ContentError(path, "'figures' must be a list")
     seen: set[str] = set()
@@ -184,8 +183,6 @@ def validate_figure_specs(figures: Any, path: Path) -> None:
 
 
 def _check_series(path: Path, where: str, spec: Mapping, item: Any) -> None:
-    from course.content_files import ContentError
-
     if not isinstance(item, Mapping):
         raise ContentError(path, f"{where} must be a mapping")
     _check_keys(path, where, item, SERIES_KEYS)
@@ -200,8 +197,6 @@ def _check_series(path: Path, where: str, spec: Mapping, item: Any) -> None:
 
 
 def _check_keys(path: Path, where: str, data: Mapping, allowed: set[str]) -> None:
-    from course.content_files import ContentError
-
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ContentError(path, f"{where}: unknown key(s) {', '.join(unknown)} (allowed: "
@@ -209,8 +204,6 @@ def _check_keys(path: Path, where: str, data: Mapping, allowed: set[str]) -> Non
 
 
 def _check_translations(path: Path, where: str, texts: Any) -> None:
-    from course.content_files import ContentError
-
     if not isinstance(texts, Mapping) or not isinstance(texts.get(DEFAULT_LANGUAGE), str) \
             or not texts[DEFAULT_LANGUAGE].strip():
         raise ContentError(path, f"{where} must map languages to text, with a "

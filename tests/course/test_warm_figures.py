@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from course.lesson_figures import figure_image
 from course.models import Lesson
-from simulations.lesson_figures import figure_image
 
 pytestmark = pytest.mark.django_db
 

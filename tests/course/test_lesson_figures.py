@@ -9,8 +9,8 @@ import yaml
 from django.contrib.auth import get_user_model
 
 from course.content_files import ContentError
+from course.lesson_figures import plan_figure, validate_figure_specs
 from simulations import services
-from simulations.lesson_figures import plan_figure, validate_figure_specs
 
 CHAPTER = Path(__file__).resolve().parents[2] / "content/redes-neurais/18-backpropagation"
 LESSON_88 = "problemas-de-vanishing-e-exploding-gradient"

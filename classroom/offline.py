@@ -20,10 +20,10 @@ from django.http import Http404, HttpRequest
 from django.utils.cache import quote_etag
 from django.utils.translation import get_language
 
-from simulations.lesson_figures import figure_image
+from course.lesson_figures import figure_image
+from course.models import Lesson
 
 from .api_cache import served_lesson
-from .models import Lesson
 
 PACKAGE_FORMAT = "gradiente-lesson-package/1"
 
