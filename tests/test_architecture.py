@@ -23,7 +23,7 @@ LAYER_NAMES = {INFRA: "infra", 1: "bottom", 2: "content", 3: "activity", 4: "top
 LAYERS = {
     # config's settings and root URLs name every app; no app imports config.
     "config": ROOT_WIRING,
-    "api": INFRA, "storage": INFRA,
+    "api": INFRA, "storage": INFRA, "ops": INFRA,
     "simulations": 1,
     "course": 2,
     "quizzes": 3, "progress": 3,
