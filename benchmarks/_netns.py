@@ -90,8 +90,8 @@ class Network:
         namespace, outside = self.namespace(host), f"gs-veth{host + 1}"
         ip("netns", "add", namespace)
         self.namespaces.append(namespace)
+        # Deleting the namespace deletes the pair, so only the namespace is recorded.
         ip("link", "add", outside, "type", "veth", "peer", "name", "eth0", "netns", namespace)
-        self.links.append(outside)
         ip("link", "set", outside, "master", BRIDGE)
         ip("link", "set", outside, "up")
         ip("addr", "add", f"{self.address(host)}/24", "dev", "eth0", namespace=namespace)
@@ -108,7 +108,7 @@ class Network:
                                 start_new_session=True, **popen)
 
     def tear_down(self) -> None:
-        """Stop the forwards, delete the namespaces (their veth ends go with them) and the
+        """Stop the forwards, delete the namespaces (their veth pairs go with them) and the
         bridge; go on past each failure so that the rest is still removed."""
         for process in reversed(self.processes):
             stop_group(process)

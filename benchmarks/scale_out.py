@@ -20,7 +20,7 @@ Then, through the proxy, a bounded load of lesson reads and answers (``_load.py`
 
 1. **One host against two**: rounds of the same load, one host in rotation (the other
    put in maintenance through HAProxy's runtime API), then both; requests per second
-   of each and their ratio (the medians over the rounds).
+   of each, the CPU the app processes used, and the median of the rounds' ratios.
 2. **A host killed**: the same load with both hosts; halfway, SIGKILL to the gunicorn
    master and workers of host 1 (its whole process group). Clients retry each answer
    with the same ``Idempotency-Key`` until it is acknowledged.
@@ -125,9 +125,12 @@ def compare(load: Load, proxy: Proxy, apps: list, opts) -> dict:
             print(f"  {hosts} host(s): {rates[hosts][-1]:.1f} requests/s; cores used by the "
                   f"app {app:.2f}, PostgreSQL {db:.2f}; app CPU per request "
                   f"{1000 * app / max(rates[hosts][-1], 1e-9):.1f} ms", flush=True)
-    one, two = statistics.median(rates[1]), statistics.median(rates[2])
+    # The ratio is taken per round (two hosts against one just before), then the median:
+    # the machine's other load changes less within a round than across the run.
+    ratio = statistics.median(two / one for one, two in zip(rates[1], rates[2], strict=True))
     used = {hosts: statistics.median(app for app, _db in cores[hosts]) for hosts in (1, 2)}
-    return {"rates": rates, "one": one, "two": two, "ratio": two / one, "failed": failed,
+    return {"rates": rates, "one": statistics.median(rates[1]),
+            "two": statistics.median(rates[2]), "ratio": ratio, "failed": failed,
             "cores": used}
 
 
@@ -173,8 +176,8 @@ def report(comparison: dict, outcome: Outcome, killed_at: float, down_at: float,
     print(f"\n== one host against two (load average {os.getloadavg()[0]:.1f}) ==")
     print(f"requests/s (median of {len(comparison['rates'][1])} rounds): one host "
           f"{comparison['one']:.1f}, two hosts {comparison['two']:.1f}, "
-          f"ratio {comparison['ratio']:.2f}x; cores used by the app (median) "
-          f"{comparison['cores'][1]:.2f} and {comparison['cores'][2]:.2f}; "
+          f"ratio (median of the rounds' ratios) {comparison['ratio']:.2f}x; cores used by "
+          f"the app (median) {comparison['cores'][1]:.2f} and {comparison['cores'][2]:.2f}; "
           f"failed exchanges: {comparison['failed']}")
     print("\n== host 1 killed mid-load ==")
     served = {host: sum(ex.host == host for ex in outcome.exchanges) for host in ("app1", "app2")}
