@@ -38,6 +38,7 @@ defaults
     retries 2
     option redispatch 1
     option http-keep-alive
+    option forwardfor
 
 frontend web
     bind 127.0.0.1:{port}
