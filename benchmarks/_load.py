@@ -79,6 +79,10 @@ class Load:
                  answers: list[tuple[int, int]]) -> None:
         self.port, self.tokens, self.lesson, self.answers = port, tokens, lesson, answers
         self.lock = threading.Lock()
+        self.stopped = threading.Event()  # set on Ctrl-C: the clients end at once
+
+    def stop(self) -> None:
+        self.stopped.set()
 
     def run(self, *, seconds: float, requests: int, threads: int) -> Outcome:
         """Run ``threads`` clients until ``seconds`` pass or ``requests`` are sent."""
@@ -92,7 +96,8 @@ class Load:
     def _client(self, number: int, threads: int, deadline: float, budget, outcome: Outcome):
         client, turn = Client(self.port), 0
         try:
-            while time.monotonic() < deadline and next(budget, None) is not None:
+            while (time.monotonic() < deadline and not self.stopped.is_set()
+                   and next(budget, None) is not None):
                 token = self.tokens[(number + threads * turn) % len(self.tokens)]
                 if turn % 2 == 0:
                     self._read(client, token, outcome)
@@ -120,7 +125,7 @@ class Load:
                    "Idempotency-Key": key}
         body = json.dumps({"answer": choice}).encode()
         give_up, attempt = time.monotonic() + RETRY_SECONDS, 0
-        while time.monotonic() < give_up:
+        while time.monotonic() < give_up and not self.stopped.is_set():
             started = time.monotonic()
             status, host = client.send("POST", f"/api/v1/questions/{question}/attempts/",
                                        headers, body)

@@ -232,6 +232,7 @@ def run(opts, directory: Path, cleanup: list) -> bool:
     proxy.start()
     proxy.wait_for({"app1": "UP", "app2": "UP"}, timeout=120)
     load = Load(opts.port, data["tokens"], data["lesson"], data["answers"])
+    cleanup.append(load.stop)  # first: no client may wait on what is being removed
     print("warming (each learner's variants) ...", flush=True)
     load.run(seconds=120, requests=4 * len(data["tokens"]), threads=opts.clients)
     print("one host against two ...", flush=True)
