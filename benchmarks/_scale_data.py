@@ -15,7 +15,7 @@ LESSON = "problemas-de-vanishing-e-exploding-gradient"
 
 
 def prepare(learners: int) -> dict:
-    """Make the database fresh, import the course, make learners; return their tokens,
+    """Migrate the fresh database, import the course, make learners; return their tokens,
     the lesson to read and the answers to send (wrong choices of questions with no limit
     of tries: each answer sent is then one attempt stored)."""
     from django.contrib.auth import get_user_model
