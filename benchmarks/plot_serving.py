@@ -139,7 +139,7 @@ def bench_cold_figures(repeats: int) -> None:
     from django.core.cache import cache
 
     from course.content_files import read_courses
-    from simulations import plots, services
+    from simulations import plots, registry, services
     from simulations.engine.core import normalized
     from simulations.lesson_figures import plan_figure
 
@@ -171,7 +171,8 @@ def bench_cold_figures(repeats: int) -> None:
                         ]
                         ran = time.perf_counter()
                         plots.render(
-                            planned.slug, series, kind=planned.kind, fmt="png", language="pt-br"
+                            registry.get(planned.slug), series, kind=planned.kind, fmt="png",
+                            language="pt-br",
                         )
                         runs.append(ran - start)
                         draws.append(time.perf_counter() - ran)
