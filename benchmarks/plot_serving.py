@@ -140,7 +140,7 @@ def bench_cold_figures(repeats: int) -> None:
 
     from course.content_files import read_courses
     from course.lesson_figures import plan_figure
-    from simulations import plots, services
+    from simulations import plots, registry, services
     from simulations.engine.core import normalized
 
     print(
@@ -171,7 +171,8 @@ def bench_cold_figures(repeats: int) -> None:
                         ]
                         ran = time.perf_counter()
                         plots.render(
-                            planned.slug, series, kind=planned.kind, fmt="png", language="pt-br"
+                            registry.get(planned.slug), series, kind=planned.kind, fmt="png",
+                            language="pt-br",
                         )
                         runs.append(ran - start)
                         draws.append(time.perf_counter() - ran)

@@ -33,8 +33,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from simulations import plots, services
-from simulations.engine import catalogue
+from simulations import plots, registry, services
 from simulations.engine.core import ParameterError, normalized
 
 from .content_errors import ContentError
@@ -160,10 +159,10 @@ def validate_figure_specs(figures: Any, path: Path) -> None:
         seen.add(name)
         _check_keys(path, where, spec, SPEC_KEYS)
         slug = spec.get("simulation")
-        if slug not in catalogue.SIMULATIONS:
+        if slug not in registry.SIMULATIONS:
             raise ContentError(path, f"{where}: unknown simulation {slug!r} (known: "
-                                     f"{', '.join(catalogue.SIMULATIONS)})")
-        kinds = [kind.name for kind in plots.kinds(slug)]
+                                     f"{', '.join(registry.SIMULATIONS)})")
+        kinds = [kind.name for kind in registry.get(slug).plot_kinds]
         if spec.get("plot") is not None and spec["plot"] not in kinds:
             raise ContentError(path, f"{where}: unknown plot {spec['plot']!r} of {slug} "
                                      f"(known: {', '.join(kinds)})")
@@ -191,7 +190,7 @@ def _check_series(path: Path, where: str, spec: Mapping, item: Any) -> None:
     if len(spec["series"]) > 1 or item.get("label") is not None:
         _check_translations(path, f"{where}: 'label'", item.get("label"))
     try:
-        catalogue.get(spec["simulation"]).validate(series_params(spec, item))
+        registry.get(spec["simulation"]).validate(series_params(spec, item))
     except ParameterError as error:
         raise ContentError(path, f"{where}: {error}") from None
 

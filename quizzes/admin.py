@@ -182,7 +182,7 @@ class QuestionAdmin(TranslationAdmin):
             "solution": grading.solution_text(snapshot, variant.answer if variant else None),
             "result_values": [(name, _display(value)) for name, value in
                               variants.flatten(computed.result)] if computed else [],
-            "quantities": variants.QUANTITIES.get(question.simulation, {}),
+            "quantities": variants.quantities(question.simulation),
             "lab_url": learner_variants.lab_url(question, variant),
         }
         return TemplateResponse(request, "admin/quizzes/question/preview.html", context)

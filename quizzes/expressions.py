@@ -13,8 +13,8 @@ Allowed: numbers, strings, lists; + - * / ** %; comparisons (chained), ``and``, 
 ``not``, ``is None``, ``in``; the functions of :data:`FUNCTIONS`. Anything else
 (attributes of Python objects, imports, lambdas...) is refused when the formula is
 parsed. A name that is not in the result may be a declared quantity (a named formula,
-see ``variants.QUANTITIES``). A value the simulation reported as None (inf or NaN) makes
-the formula's value missing: :class:`MissingValue`.
+see a simulation's declared ``quantities``). A value the simulation reported as None
+(inf or NaN) makes the formula's value missing: :class:`MissingValue`.
 
 Pure Python, no Django.
 """

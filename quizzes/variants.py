@@ -2,14 +2,14 @@
 
 A question checked by simulation declares, without code (see docs/authoring.md):
 
-- ``simulation``: a slug of the engine's catalogue, e.g. ``mlp_gradient_flow``;
+- ``simulation``: a slug of :mod:`simulations.registry`, e.g. ``mlp_gradient_flow``;
 - ``fixed``: parameters every learner gets, e.g. ``{"width": 256}``;
 - ``vary``: parameters drawn per learner, each a list of values to pick from or a range
   ``{"min": 4, "max": 12}`` (integers for integer parameters; floats rounded to
   ``digits`` significant digits, default 2, drawn log-uniformly with ``log: true``, or on
   a grid with ``step``);
 - ``quantity`` (numeric questions): a formula over the result's ``to_dict()`` or a name
-  of :data:`QUANTITIES` (see :mod:`.expressions`);
+  of the simulation's declared ``quantities`` (see :mod:`.expressions`);
 - per choice, an optional ``predicate`` (a condition over the result) and ``params``
   (overrides for that choice's own run: "which of these configurations...").
 
@@ -18,7 +18,8 @@ each parameter from its own hash of that seed, so a learner always gets the same
 variant, on any machine, and adding a varied parameter leaves the others' values alone.
 The simulation then runs on the variant's parameters with the same seed.
 
-Pure Python and numpy (through the engine), no Django.
+Pure Python and numpy (through the engine); Django only through the simulations'
+registry, which names each simulation's engine and quantities.
 """
 
 from __future__ import annotations
@@ -32,27 +33,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from simulations.engine import catalogue
-from simulations.engine.core import ENGINE_VERSION, Simulation, normalized
+from simulations import registry
+from simulations.declaration import SimulationDeclaration
+from simulations.engine.core import ENGINE_VERSION, normalized
 
 from .expressions import evaluate_condition, evaluate_number
 from .grading import VariantAnswer
 
-# Named quantities per simulation: what instructors most often check, by a plain name.
-# Every key of a result's to_dict() is available as well (grad_ratio_first_to_last...).
-QUANTITIES: dict[str, dict[str, str]] = {
-    "mlp_gradient_flow": {
-        "hidden_grad_ratio_first_to_last": "hidden_grad_norms[0] / hidden_grad_norms[-1]",
-        "activation_std_ratio_last_to_first": "activation_stds[-1] / activation_stds[0]",
-        "first_layer_weight_grad_norm": "weight_grad_norms[0]",
-        "last_layer_weight_grad_norm": "weight_grad_norms[-1]",
-        "last_layer_activation_std": "activation_stds[-1]",
-    },
-    "recurrent_gradient_flow": {
-        "first_step_grad_norm": "grad_h_norms[0]",
-        "last_step_grad_norm": "grad_h_norms[-1]",
-    },
-}
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _BOOL_WORDS = {"pt-br": ("sim", "não"), "en": ("yes", "no")}
 
@@ -91,13 +78,23 @@ class ComputedVariant:
     result: Mapping[str, Any]  # the main run's to_dict(), for previews
 
 
-def get_simulation(slug: str) -> Simulation:
-    """Return the engine's simulation named ``slug``; KeyError when there is none."""
-    return catalogue.get(slug)
+def get_simulation(slug: str) -> SimulationDeclaration:
+    """Return the simulation named ``slug``; KeyError when there is none."""
+    return registry.get(slug)
 
 
 def available_simulations() -> list[str]:
-    return list(catalogue.SIMULATIONS)
+    return list(registry.SIMULATIONS)
+
+
+def quantities(slug: str) -> dict[str, str]:
+    """Return the named quantities of a simulation (none for an unknown one).
+
+    They are what instructors most often check, by a plain name; every key of a
+    result's to_dict() is available as well (grad_ratio_first_to_last...).
+    """
+    simulation = registry.SIMULATIONS.get(slug)
+    return dict(simulation.quantities) if simulation else {}
 
 
 def variant_seed(question_key: str, learner_key: str) -> int:
@@ -141,7 +138,7 @@ def draw_value(rule: Any, kind: str, unit: float) -> Any:
     return min(max(round_significant(value, int(rule.get("digits", 2))), low), high)
 
 
-def param_kinds(simulation: Simulation) -> dict[str, str]:
+def param_kinds(simulation: SimulationDeclaration) -> dict[str, str]:
     return {spec.name: spec.type for spec in simulation.specs()}
 
 
@@ -169,7 +166,7 @@ def corner_cases(vary: Mapping[str, Any], limit: int = 64) -> list[dict[str, Any
     return [dict(zip(names, combo, strict=True)) for combo in itertools.islice(combos, limit)]
 
 
-def _run(simulation: Simulation, raw: Mapping[str, Any], seed: int) -> tuple[Any, dict]:
+def _run(simulation: SimulationDeclaration, raw: Mapping[str, Any], seed: int) -> tuple[Any, dict]:
     params = simulation.validate(raw)  # ParameterError for an invalid combination
     return params, simulation.run(params, seed).to_dict()
 
@@ -183,12 +180,12 @@ def compute_variant(spec: SimulationSpec, seed: int) -> ComputedVariant:
     simulation = get_simulation(spec.simulation)
     raw = {**spec.fixed, **draw_params(spec.vary, seed, param_kinds(simulation))}
     params, result = _run(simulation, raw, seed)
-    quantities = QUANTITIES.get(spec.simulation, {})
-    value = evaluate_number(spec.quantity, result, quantities) if spec.quantity else None
+    named = dict(simulation.quantities)
+    value = evaluate_number(spec.quantity, result, named) if spec.quantity else None
     correct = []
     for rule in spec.choice_rules:
         choice_result = _run(simulation, {**raw, **rule.params}, seed)[1] if rule.params else result
-        if evaluate_condition(rule.predicate, choice_result, quantities):
+        if evaluate_condition(rule.predicate, choice_result, named):
             correct.append(rule.choice_id)
     answer = VariantAnswer(
         params=normalized(params),

@@ -25,8 +25,7 @@ from rest_framework.views import APIView
 from api.conditional import ETAG, IF_NONE_MATCH, NOT_MODIFIED, answer_conditionally
 from api.schema import ProblemSerializer
 
-from . import plots, services
-from .engine import catalogue
+from . import plots, registry, services
 from .engine.core import ParameterError
 from .errors import field_messages
 from .serializers import SimulationSerializer
@@ -82,7 +81,7 @@ class SimulationAPIView(APIView):
 
 def get_simulation(slug: str):
     try:
-        return catalogue.get(slug)
+        return registry.get(slug)
     except KeyError:
         raise NotFound(_("There is no simulation named “%(slug)s”.") % {"slug": slug}) from None
 
@@ -122,7 +121,7 @@ class SimulationListView(SimulationAPIView):
     @extend_schema(tags=["simulations"], responses=SimulationSerializer(many=True),
                    summary="List the simulations with their parameter schema")
     def get(self, request):
-        simulations = list(catalogue.SIMULATIONS.values())
+        simulations = registry.declarations()
         return Response(SimulationSerializer(simulations, many=True).data)
 
 
@@ -171,7 +170,8 @@ class SimulationPlotView(SimulationAPIView):
             raise bad_parameters(error) from None
         except KeyError:
             raise ValidationError({"kind": [_("Choose one of: %(choices)s.") % {
-                "choices": ", ".join(kind.name for kind in plots.kinds(slug))}]}) from None
+                "choices": ", ".join(kind.name for kind in registry.get(slug).plot_kinds)}]}
+            ) from None
         return image_response(request, planned)
 
 

@@ -1,45 +1,15 @@
-"""The words people read about each simulation, its parameters and their choices.
+"""The words people read about parameters and choices that many simulations share.
 
-The engine names things in English for developers (titles, one-line docs); learners
-read these translated texts instead. A parameter or choice missing here falls back to
-the engine's own words, so a new engine parameter shows up at once, untranslated.
+The engine names things in English for developers (one-line docs); learners read these
+translated texts instead. A simulation's own words (its title, description and any
+parameter whose meaning is its own) are in its declaration. A parameter or choice
+missing everywhere falls back to the engine's own words, so a new engine parameter
+shows up at once, untranslated.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-
-from .engine.core import ParamSpec, Simulation
-
-TITLES = {
-    "mlp_gradient_flow": _("Gradient flow in a deep network"),
-    "training_dynamics": _("Training dynamics and gradient clipping"),
-    "recurrent_gradient_flow": _("Gradient flow through time in recurrent networks"),
-    "activations": _("Activation functions and their derivatives"),
-    "init_variance": _("Weight initialization and activation variance"),
-    "gradient_check": _("Gradient check: backpropagation against finite differences"),
-}
-
-DESCRIPTIONS = {
-    "mlp_gradient_flow": _(
-        "One forward and backward pass through a deep multilayer perceptron: the norm of "
-        "the gradient of every layer's weights and the statistics of its activations."),
-    "training_dynamics": _(
-        "A deep network trained with gradient descent on a small synthetic data set: the "
-        "loss and the gradient norm at every step, with or without gradient clipping."),
-    "recurrent_gradient_flow": _(
-        "Backpropagation through time in a vanilla RNN, an LSTM or a GRU: how much of the "
-        "gradient of a loss at the last step reaches each earlier step."),
-    "activations": _(
-        "Sigmoid, tanh, ReLU and leaky ReLU with their derivatives, and where each one "
-        "saturates or stops passing gradient."),
-    "init_variance": _(
-        "How the variance of the activations changes from layer to layer under each "
-        "weight initialization scheme."),
-    "gradient_check": _(
-        "The gradients computed by backpropagation compared with central finite "
-        "differences on a small network."),
-}
 
 PARAM_LABELS = {
     "depth": _("Depth (hidden layers)"),
@@ -102,11 +72,6 @@ PARAM_HELP = {
                  "fail."),
     "seed": _("The same seed gives the same numbers."),
 }
-# A parameter whose meaning depends on the simulation: (simulation, parameter) first.
-SIMULATION_PARAM_HELP = {
-    ("training_dynamics", "steps"): _("Number of SGD steps."),
-    ("training_dynamics", "depth"): _("Number of hidden layers."),
-}
 
 CHOICE_LABELS = {
     "sigmoid": _("sigmoid"),
@@ -128,30 +93,6 @@ CHOICE_LABELS = {
     "norm": _("by global norm"),
     "value": _("by value"),
 }
-
-
-def title(simulation: Simulation) -> str:
-    return str(TITLES.get(simulation.slug, simulation.title))
-
-
-def description(simulation: Simulation) -> str:
-    return str(DESCRIPTIONS.get(simulation.slug, ""))
-
-
-SIMULATION_PARAM_LABELS = {
-    ("training_dynamics", "steps"): _("SGD steps"),
-}
-
-
-def param_label(spec: ParamSpec, slug: str = "") -> str:
-    text = SIMULATION_PARAM_LABELS.get((slug, spec.name)) or PARAM_LABELS.get(
-        spec.name, spec.name.replace("_", " ").capitalize())
-    return str(text)
-
-
-def param_help(spec: ParamSpec, slug: str = "") -> str:
-    text = SIMULATION_PARAM_HELP.get((slug, spec.name)) or PARAM_HELP.get(spec.name, spec.doc)
-    return str(text)
 
 
 def choice_label(value: object) -> str:

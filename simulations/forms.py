@@ -12,15 +12,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import descriptions, plots, services
-from .engine.core import ParameterError, ParamSpec, Simulation
+from . import descriptions, services
+from .declaration import SimulationDeclaration
+from .engine.core import ParameterError, ParamSpec
 from .errors import field_message
 
 
-def build_field(spec: ParamSpec, slug: str) -> forms.Field:
+def build_field(spec: ParamSpec, simulation: SimulationDeclaration) -> forms.Field:
     """Return the form field of one parameter, with HTML limits matching the engine's."""
-    common = {"label": descriptions.param_label(spec, slug),
-              "help_text": descriptions.param_help(spec, slug),
+    common = {"label": simulation.param_label(spec),
+              "help_text": simulation.param_help(spec),
               "required": False, "initial": spec.default}
     limits = {key: value for key, value in (("min", spec.minimum), ("max", spec.maximum))
               if value is not None}
@@ -37,17 +38,17 @@ def build_field(spec: ParamSpec, slug: str) -> forms.Field:
 class SimulationForm(forms.Form):
     """One field per parameter, then the seed and (when there are several) the plot."""
 
-    def __init__(self, simulation: Simulation, *args: Any, **kwargs: Any):
+    def __init__(self, simulation: SimulationDeclaration, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.simulation = simulation
         self.specs = simulation.specs()
         for spec in self.specs:
-            self.fields[spec.name] = build_field(spec, simulation.slug)
+            self.fields[spec.name] = build_field(spec, simulation)
         self.fields["seed"] = forms.IntegerField(
             label=_("Seed"), help_text=_("The same seed gives the same numbers."),
             required=False, initial=services.DEFAULT_SEED, min_value=0,
             max_value=services.MAX_SEED)
-        kinds = plots.kinds(simulation.slug)
+        kinds = simulation.plot_kinds
         if len(kinds) > 1:
             self.fields["kind"] = forms.ChoiceField(
                 label=_("Plot"), required=False, initial=kinds[0].name,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from . import descriptions, plots
-from .engine.core import ParamSpec, Simulation
+from . import descriptions
+from .declaration import SimulationDeclaration
+from .engine.core import ParamSpec
 
 
 class ChoiceSerializer(serializers.Serializer):
@@ -25,11 +26,12 @@ class ParameterSerializer(serializers.Serializer):
     log_scale = serializers.BooleanField(help_text="Whether a slider should be logarithmic.")
 
     def to_representation(self, spec: ParamSpec) -> dict:
+        simulation = self.context["simulation"]
         return {
             "name": spec.name,
             "type": spec.type,
-            "label": descriptions.param_label(spec, self.context.get("slug", "")),
-            "doc": descriptions.param_help(spec, self.context.get("slug", "")),
+            "label": simulation.param_label(spec),
+            "doc": simulation.param_help(spec),
             "default": spec.default,
             "minimum": spec.minimum,
             "maximum": spec.maximum,
@@ -53,16 +55,16 @@ class SimulationSerializer(serializers.Serializer):
     parameters = ParameterSerializer(many=True)
     plot_kinds = PlotKindSerializer(many=True, help_text="The first is the default.")
 
-    def to_representation(self, simulation: Simulation) -> dict:
+    def to_representation(self, simulation: SimulationDeclaration) -> dict:
         return {
             "slug": simulation.slug,
-            "title": descriptions.title(simulation),
-            "description": descriptions.description(simulation),
+            "title": str(simulation.title),
+            "description": str(simulation.description),
             "parameters": ParameterSerializer(simulation.specs(), many=True,
-                                              context={"slug": simulation.slug}).data,
+                                              context={"simulation": simulation}).data,
             "plot_kinds": [
                 {"name": kind.name, "label": str(kind.label)}
-                for kind in plots.kinds(simulation.slug)
+                for kind in simulation.plot_kinds
             ],
         }
 

@@ -17,8 +17,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-from . import plots
-from .engine import catalogue
+from . import plots, registry
 from .engine.core import ENGINE_VERSION, normalized
 
 # Entries never go stale (the engine version is in the key); the timeout only lets a
@@ -72,7 +71,7 @@ def run_simulation(*, slug: str, raw_params: Mapping[str, Any] | None, seed: int
 
     Raises KeyError for an unknown simulation and ParameterError for bad parameters.
     """
-    simulation = catalogue.get(slug)
+    simulation = registry.get(slug)
     return simulation.run(simulation.validate(raw_params), seed)
 
 
@@ -81,16 +80,21 @@ def plan_result(*, slug: str, raw_params: Mapping[str, Any] | None, seed: int) -
 
     Raises KeyError for an unknown simulation and ParameterError for bad parameters.
     """
-    params = catalogue.get(slug).validate(raw_params)
+    params = registry.get(slug).validate(raw_params)
     key = content_key(slug=slug, params=normalized(params), seed=seed, fmt="json")
     return ResultRequest(slug, params, seed, key)
 
 
 def get_result(request: ResultRequest) -> dict[str, Any]:
-    """Return the result as JSON-safe data, from the cache when it was computed before."""
+    """Return the result as JSON-safe data, from the cache when it was computed before.
+
+    The cache keeps the JSON, not the engine's typed result: it is what the API serves
+    and what every plot, alt text and key number is drawn from, so all of them quote
+    the same numbers (inf and NaN already None) whether the run is fresh or cached.
+    """
     data = cache.get(_cache_name(request.key))
     if data is None:
-        data = catalogue.get(request.slug).run(request.params, request.seed).to_dict()
+        data = registry.get(request.slug).run(request.params, request.seed).to_dict()
         cache.set(_cache_name(request.key), data, CACHE_TIMEOUT)
     return data
 
@@ -111,8 +115,8 @@ def plan_plot(
     an unknown simulation or kind of plot, ValueError for an unknown format and
     ParameterError for bad parameters.
     """
-    simulation = catalogue.get(slug)
-    kind_name = plots.get_kind(slug, kind).name
+    simulation = registry.get(slug)
+    kind_name = simulation.plot_kind(kind).name
     if fmt not in plots.FORMATS:
         raise ValueError(f"unknown image format {fmt!r}")
     validated = tuple((label, simulation.validate(raw)) for label, raw in series)
@@ -154,7 +158,7 @@ def get_plot(request: PlotRequest) -> plots.Image:
             slug=request.slug, raw_params=normalized(params), seed=request.seed)))
         for label, params in request.series
     ]
-    image = plots.render(request.slug, drawn, kind=request.kind, fmt=request.fmt,
+    image = plots.render(registry.get(request.slug), drawn, kind=request.kind, fmt=request.fmt,
                          language=request.language)
     cache.set(_cache_name(request.key), dataclasses.asdict(image), CACHE_TIMEOUT)
     return image

@@ -13,8 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from . import descriptions, services, summaries
-from .engine import catalogue
+from . import registry, services
 from .engine.core import normalized
 from .forms import SimulationForm
 
@@ -35,21 +34,21 @@ def with_defaults(simulation, query):
 
 def simulation_list(request):
     simulations = [
-        {"slug": simulation.slug, "title": descriptions.title(simulation),
-         "description": descriptions.description(simulation)}
-        for simulation in catalogue.SIMULATIONS.values()
+        {"slug": simulation.slug, "title": str(simulation.title),
+         "description": str(simulation.description)}
+        for simulation in registry.declarations()
     ]
     return render(request, "simulations/simulation_list.html", {"simulations": simulations})
 
 
 def simulation_detail(request, slug: str):
     try:
-        simulation = catalogue.get(slug)
+        simulation = registry.get(slug)
     except KeyError:
         raise Http404(slug) from None
     form = SimulationForm(simulation, with_defaults(simulation, request.GET) or None)
-    context = {"simulation": simulation, "title": descriptions.title(simulation),
-               "description": descriptions.description(simulation), "form": form}
+    context = {"simulation": simulation, "title": str(simulation.title),
+               "description": str(simulation.description), "form": form}
     if form.is_bound and not form.is_valid():
         return render(request, "simulations/simulation_detail.html", context)
     if form.is_bound:
@@ -72,6 +71,6 @@ def simulation_detail(request, slug: str):
         plot_url=f"{plot}?{query}",
         svg_url=f"{svg}?{query}",
         json_url=f"{run}?{urlencode({**normalized(params), 'seed': seed})}",
-        numbers=summaries.key_numbers(slug, result),
+        numbers=simulation.key_numbers(result),
     )
     return render(request, "simulations/simulation_detail.html", context)

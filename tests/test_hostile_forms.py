@@ -9,7 +9,7 @@ from urllib.parse import quote, unquote
 
 import pytest
 
-from simulations.engine import catalogue
+from simulations import registry
 from simulations.engine.core import ParameterError, normalized
 
 from .api.conftest import quiz  # noqa: F401 (a fixture)
@@ -57,9 +57,9 @@ def test_the_answer_form_survives_every_value(client, quiz):  # noqa: F811
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("slug", list(catalogue.SIMULATIONS))
+@pytest.mark.parametrize("slug", list(registry.SIMULATIONS))
 def test_every_lab_field_survives_every_value(client, slug):
-    simulation = catalogue.get(slug)
+    simulation = registry.get(slug).engine
     names = [spec.name for spec in simulation.specs()] + ["seed", "kind", "format"]
     drawn = set()
     for name in names:

@@ -9,7 +9,7 @@ A simulation is a module that declares
   records each field's type, range or choices and a one-line English description;
 - ``run(params, seed) -> Result`` (a pure function: same params and seed, same numbers);
 
-and is listed in :mod:`simulations.engine.catalogue`.
+and is declared to the rest of Gradiente in ``simulations/declarations/<slug>.py``.
 
 Validation errors carry a *code* and its arguments per field rather than a sentence,
 so that the Django layer can phrase them in the request's language.
@@ -255,7 +255,11 @@ def finite_or_none(values) -> list[float | None]:
 
 @dataclasses.dataclass(frozen=True)
 class Simulation:
-    """A catalogue entry: slug, English title, parameter class and ``run(params, seed)``."""
+    """The engine's side of a simulation: slug, English title, parameters and ``run``.
+
+    The Django layer declares the rest (texts, plots, quantities) in
+    :class:`simulations.declaration.SimulationDeclaration`.
+    """
 
     slug: str
     title: str  # English; the Django layer translates it

@@ -120,10 +120,25 @@ def test_a_typo_in_a_number_is_explained_and_not_stored(make_question, client, l
     assert RIGHT in post_answer(client, question, "0,05").content.decode()
 
 
-def test_a_huge_or_odd_input_is_a_form_error(make_question, client):
+@pytest.mark.parametrize(("lang", "too_long", "not_finite"), [
+    ("pt-br", "Certifique-se de que o valor tenha no máximo 64 caracteres (ele possui 5000).",
+     "Digite um número finito."),
+    ("en", "Ensure this value has at most 64 characters (it has 5000).",
+     "Type a finite number."),
+])
+def test_a_huge_or_odd_input_is_a_form_error(make_question, client, monkeypatch, lang,
+                                             too_long, not_finite):
     question = make_question(Question.Kind.NUMERIC, answer=0.05)
-    assert post_answer(client, question, "9" * 5000).status_code == 200
-    assert post_answer(client, question, "1e999").status_code == 200
+    drawn = []
+    monkeypatch.setattr("simulations.plots.render",
+                        lambda *args, **kwargs: drawn.append(args) or pytest.fail("drew"))
+    for typed, message in (("9" * 5000, too_long), ("1e999", not_finite)):
+        response = post_answer(client, question, typed, lang=lang)
+        assert response.status_code == 200
+        errors = re.search(r'id="[^"]*answer_error"[^>]*>(.*?)</', unescape(
+            response.content.decode()), re.S)
+        assert errors is not None and message in errors.group(1)
+    assert drawn == [] and not Attempt.objects.exists()
 
 
 def test_unknown_or_unpublished_question_is_not_found(single_question, client):

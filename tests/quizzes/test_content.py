@@ -16,7 +16,7 @@ from quizzes import variants
 from quizzes.expressions import evaluate
 from quizzes.learner_variants import simulation_spec
 from quizzes.models import Choice, Question
-from simulations.engine import catalogue
+from simulations import registry
 
 SEED_KEY = "estrategia-nao-mencionada"
 ROOT = Path(__file__).resolve().parents[2] / "content"
@@ -64,14 +64,14 @@ def test_importing_twice_changes_nothing(imported_course):
 def test_simulated_content_questions_work_for_many_learners(imported_course, key):
     question = Question.objects.get(key=key)
     spec = simulation_spec(question)
-    simulation = catalogue.get(spec.simulation)
+    simulation = registry.get(spec.simulation)
     for learner in range(12):
         seed = variants.variant_seed(question.stable_key, f"user:{learner}")
         answer = variants.compute_variant(spec, seed).answer
         if question.kind == Question.Kind.NUMERIC:
             assert answer.value is not None and math.isfinite(answer.value) and answer.value > 0
             result = simulation.run(simulation.validate(answer.params), seed).to_dict()
-            formula = variants.QUANTITIES[spec.simulation][question.quantity]
+            formula = simulation.quantities[question.quantity]
             assert answer.value == pytest.approx(evaluate(formula, result))
         else:
             assert answer.correct_choices

@@ -11,7 +11,7 @@ from quizzes import learner_variants
 from quizzes.learner_variants import learner_variant
 from quizzes.models import Attempt, Question, Variant
 from quizzes.services import record_attempt
-from simulations.engine import catalogue
+from simulations import registry
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_variant_is_stored_per_learner_and_agrees_with_the_engine(make_question,
     assert learner_variant(question=question, user=learner).answer == mine.answer
     row = Variant.objects.get(question=question, user=learner)
     assert row.params["depth"] == mine.answer.params["depth"] and row.seed == mine.answer.seed
-    simulation = catalogue.get("mlp_gradient_flow")
+    simulation = registry.get("mlp_gradient_flow")
     result = simulation.run(simulation.validate(row.params), row.seed).to_dict()
     assert row.value == pytest.approx(result["hidden_grad_norms"][0]
                                       / result["hidden_grad_norms"][-1])

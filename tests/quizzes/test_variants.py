@@ -8,7 +8,7 @@ import pytest
 from quizzes import variants
 from quizzes.expressions import evaluate
 from quizzes.variants import ChoiceRule, SimulationSpec, compute_variant, variant_seed
-from simulations.engine import catalogue
+from simulations import registry
 
 MLP = "mlp_gradient_flow"
 KINDS = {"depth": "int", "width": "int", "activation": "choice", "init_std": "float",
@@ -74,7 +74,7 @@ def test_numeric_answer_agrees_with_a_direct_engine_call():
     for learner in ("ana", "bruno", "carla"):
         seed = variant_seed("course/lesson/q", learner)
         computed = compute_variant(spec, seed)
-        simulation = catalogue.get(MLP)
+        simulation = registry.get(MLP)
         drawn = {name: computed.answer.params[name] for name in ("depth", "width")}
         params = simulation.validate({"activation": "sigmoid", "init_std": 0.05, **drawn})
         result = simulation.run(params, seed).to_dict()
@@ -93,7 +93,7 @@ def test_choice_predicates_agree_with_direct_engine_runs():
                           choice_rules=rules)
     seed = variant_seed("q", "ana")
     computed = compute_variant(spec, seed)
-    simulation = catalogue.get(MLP)
+    simulation = registry.get(MLP)
     expected = []
     for rule in rules:
         raw = {"width": 64, "depth": computed.answer.params["depth"], **rule.params}

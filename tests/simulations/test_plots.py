@@ -7,25 +7,25 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from simulations import plots
-from simulations.engine import catalogue
+from simulations import plots, registry
 from simulations.plots.common import Series, magnitude
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def result_data(slug, seed=0, **params):
-    simulation = catalogue.get(slug)
+    simulation = registry.get(slug)
     return simulation.run(simulation.validate(params), seed).to_dict()
 
 
 def draw(slug, series, *, kind=None, fmt="png", language="en"):
-    return plots.render(slug, series, kind=kind, fmt=fmt, language=language)
+    return plots.render(registry.get(slug), series, kind=kind, fmt=fmt, language=language)
 
 
 @pytest.mark.parametrize(
     ("slug", "kind"),
-    [(slug, kind.name) for slug in catalogue.SIMULATIONS for kind in plots.kinds(slug)],
+    [(slug, kind.name) for slug, simulation in registry.SIMULATIONS.items()
+     for kind in simulation.plot_kinds],
 )
 def test_every_kind_of_plot_draws_a_valid_png_and_svg_without_warnings(slug, kind):
     series = [Series("", result_data(slug))]

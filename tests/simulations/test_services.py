@@ -1,9 +1,10 @@
 """Services: one key names a response; the cache spares runs and renders."""
 
+import dataclasses
+
 import pytest
 
-from simulations import plots, services
-from simulations.engine import catalogue
+from simulations import plots, registry, services
 from simulations.engine.core import ENGINE_VERSION, ParameterError
 
 
@@ -44,16 +45,16 @@ def test_run_simulation_validates_and_runs():
 @pytest.fixture
 def counted_runs(monkeypatch):
     """Count the runs of the MLP simulation behind the catalogue's back."""
-    simulation = catalogue.SIMULATIONS["mlp_gradient_flow"]
+    simulation = registry.SIMULATIONS["mlp_gradient_flow"]
     calls = []
 
     def run(params, seed):
         calls.append((params, seed))
         return simulation.run(params, seed)
 
-    monkeypatch.setitem(catalogue.SIMULATIONS, "mlp_gradient_flow",
-                        type(simulation)(simulation.slug, simulation.title,
-                                         simulation.params_cls, run))
+    engine = dataclasses.replace(simulation.engine, run=run)
+    monkeypatch.setitem(registry.SIMULATIONS, "mlp_gradient_flow",
+                        dataclasses.replace(simulation, engine=engine))
     return calls
 
 

@@ -9,6 +9,7 @@ allows 5 of these standard deviations.
 """
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -164,7 +165,19 @@ def test_huge_init_is_reported_not_raised():
         init_variance.InitVarianceParams,
         {"activation": "relu", "depth": 100, "width": 64, "batch_size": 16, "init_std": 10.0},
     )
-    json.dumps(init_variance.run(params, 0).to_dict(), allow_nan=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow is reported in the result, never raised
+        result = init_variance.run(params, 0)
+    measured = result.preactivation_variances["normal"]  # n Var[w] = 6400 per layer
+    overflow = int(np.argmax(~np.isfinite(measured)))  # the first layer that overflowed
+    assert 0 < overflow < params.depth
+    assert np.isfinite(measured[:overflow]).all() and not np.isfinite(measured[overflow:]).any()
+    data = result.to_dict()
+    json.dumps(data, allow_nan=False)
+    reported = data["schemes"]["normal"]["preactivation_variances"]
+    assert None not in reported[:overflow] and set(reported[overflow:]) == {None}
+    for scheme in ("glorot_uniform", "glorot_normal", "he_normal", "he_uniform"):
+        assert None not in data["schemes"][scheme]["preactivation_variances"]
 
 
 @pytest.mark.parametrize(

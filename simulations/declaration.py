@@ -1,0 +1,90 @@
+"""What a simulation is to the rest of Gradiente, declared in one object.
+
+The engine gives a simulation its parameters and its ``run(params, seed)``; everything
+people see of it (title, description, parameter labels, plots, the key numbers of the
+lab, the quantities a question may ask for) is declared next to it, in one
+:class:`SimulationDeclaration` per simulation (``simulations/declarations/<slug>.py``),
+listed in :mod:`simulations.registry`. Every reader (lab, API, plots, questions) asks
+the registry for the declaration, so adding a simulation is an engine module, a plot
+module and one declaration.
+
+Plots, configuration labels and key numbers read a result's ``to_dict()``: they are
+drawn from the result cache, which keeps the JSON the API serves (see
+:mod:`simulations.plots.common`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .descriptions import PARAM_HELP, PARAM_LABELS
+from .engine.core import ParamSpec, Simulation
+from .plots import PlotKind
+
+Numbers = list[tuple[str, str]]  # (label, value) pairs, in the active language
+
+
+@dataclasses.dataclass(frozen=True)
+class SimulationDeclaration:
+    """One simulation: its engine entry, its words, its plots, numbers and quantities.
+
+    ``title`` and ``description`` are lazy translations; ``param_labels`` and
+    ``param_help_texts`` override the shared words of :mod:`simulations.descriptions` for a
+    parameter whose meaning is this simulation's own; ``quantities`` names formulas
+    over the result that questions may check ("first_step_grad_norm": "grad_h_norms[0]").
+    """
+
+    engine: Simulation
+    title: Any
+    description: Any
+    plot_kinds: tuple[PlotKind, ...]  # the first is the default
+    config_label: Callable[[Mapping[str, Any]], str]  # names a lone result in a legend
+    summarize: Callable[[Mapping[str, Any]], Numbers]  # the lab's key numbers
+    param_labels: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    param_help_texts: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    quantities: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.engine.slug
+
+    @property
+    def params_cls(self) -> type:
+        return self.engine.params_cls
+
+    def run(self, params: Any, seed: int) -> Any:
+        """Run the engine on validated parameters (a pure function of them and the seed)."""
+        return self.engine.run(params, seed)
+
+    def specs(self) -> list[ParamSpec]:
+        return self.engine.specs()
+
+    def validate(self, raw: Mapping[str, Any] | None = None) -> Any:
+        """Return the frozen parameters; ParameterError names every bad field."""
+        return self.engine.validate(raw)
+
+    def plot_kind(self, name: str | None) -> PlotKind:
+        """Return the named kind of plot, or the default one; KeyError for an unknown name."""
+        if not name:
+            return self.plot_kinds[0]
+        for kind in self.plot_kinds:
+            if kind.name == name:
+                return kind
+        raise KeyError(name)
+
+    def param_label(self, spec: ParamSpec) -> str:
+        """Return the parameter's label: this simulation's own, the shared one, or its name."""
+        text = self.param_labels.get(spec.name) or PARAM_LABELS.get(
+            spec.name, spec.name.replace("_", " ").capitalize())
+        return str(text)
+
+    def param_help(self, spec: ParamSpec) -> str:
+        """Return the parameter's help: this simulation's own, the shared one, or its doc."""
+        text = self.param_help_texts.get(spec.name) or PARAM_HELP.get(spec.name, spec.doc)
+        return str(text)
+
+    def key_numbers(self, data: Mapping[str, Any]) -> Numbers:
+        """Return (label, value) pairs that sum a result up, in the active language."""
+        return self.summarize(data)

@@ -1,0 +1,1 @@
+"""One declaration per simulation; :mod:`simulations.registry` lists them."""

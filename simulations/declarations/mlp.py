@@ -1,0 +1,51 @@
+"""The deep MLP gradient-flow simulation, as the lab, the API and questions see it."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..declaration import SimulationDeclaration
+from ..engine import mlp
+from ..plots import PlotKind
+from ..plots import mlp as plots
+from ..summaries import Numbers, percent, value
+
+
+def summarize(data) -> Numbers:
+    norms = data["weight_grad_norms"]
+    layers = data["layers"]
+    shares = data["saturated_fractions"] or data["dead_fractions"] or []
+    finite_shares = [share for share in shares if share is not None]
+    inactive = (_("Largest share of saturated units") if data["saturated_fractions"] is not None
+                else _("Largest share of dead units"))
+    return [
+        (_("Loss"), value(data["loss"])),
+        (_("Gradient norm at layer %(layer)d") % {"layer": layers[-1]}, value(norms[-1])),
+        (_("Gradient norm at layer %(layer)d") % {"layer": layers[0]}, value(norms[0])),
+        (_("Ratio layer %(first)d / layer %(last)d") % {"first": layers[0], "last": layers[-1]},
+         value(data["grad_ratio_first_to_last"])),
+        (inactive, percent(max(finite_shares, default=None))),
+    ]
+
+
+DECLARATION = SimulationDeclaration(
+    engine=mlp.SIMULATION,
+    title=gettext_lazy("Gradient flow in a deep network"),
+    description=gettext_lazy(
+        "One forward and backward pass through a deep multilayer perceptron: the norm of "
+        "the gradient of every layer's weights and the statistics of its activations."),
+    plot_kinds=(
+        PlotKind("gradients", gettext_lazy("Gradient norm per layer"), plots.draw_gradients),
+        PlotKind("activations", gettext_lazy("Activations per layer"), plots.draw_activations),
+    ),
+    config_label=plots.config_label,
+    summarize=summarize,
+    quantities={
+        "hidden_grad_ratio_first_to_last": "hidden_grad_norms[0] / hidden_grad_norms[-1]",
+        "activation_std_ratio_last_to_first": "activation_stds[-1] / activation_stds[0]",
+        "first_layer_weight_grad_norm": "weight_grad_norms[0]",
+        "last_layer_weight_grad_norm": "weight_grad_norms[-1]",
+        "last_layer_activation_std": "activation_stds[-1]",
+    },
+)

@@ -1,0 +1,47 @@
+"""The training-dynamics simulation, as the lab, the API and questions see it."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..declaration import SimulationDeclaration
+from ..engine import training
+from ..plots import PlotKind
+from ..plots import training as plots
+from ..summaries import Numbers, percent, value
+
+
+def summarize(data) -> Numbers:
+    numbers = [
+        (_("Initial loss"), value(data["losses"][0] if data["losses"] else None)),
+        (_("Final loss"), value(data["final_loss"])),
+    ]
+    if data["params"]["clipping"] != "none":
+        numbers.append((_("Steps with a clipped gradient"), percent(data["clipped_fraction"])))
+    if data["diverged"]:
+        numbers.append((_("Diverged at step"), str(data["divergence_step"])))
+    else:
+        numbers.append((_("Diverged"), _("no")))
+    return numbers
+
+
+DECLARATION = SimulationDeclaration(
+    engine=training.SIMULATION,
+    title=gettext_lazy("Training dynamics and gradient clipping"),
+    description=gettext_lazy(
+        "A deep network trained with gradient descent on a small synthetic data set: the "
+        "loss and the gradient norm at every step, with or without gradient clipping."),
+    plot_kinds=(
+        PlotKind("loss", gettext_lazy("Training loss per step"), plots.draw_loss),
+        PlotKind("grad_norm", gettext_lazy("Gradient norm per step"), plots.draw_grad_norm),
+    ),
+    config_label=plots.config_label,
+    summarize=summarize,
+    # Here "steps" and "depth" count SGD steps and hidden layers, not time or layers crossed.
+    param_labels={"steps": gettext_lazy("SGD steps")},
+    param_help_texts={
+        "steps": gettext_lazy("Number of SGD steps."),
+        "depth": gettext_lazy("Number of hidden layers."),
+    },
+)
