@@ -1,8 +1,9 @@
-"""Recurrent cells (tanh RNN, linear RNN, LSTM, GRU) and backpropagation through time.
+"""Recurrent cells (tanh, sigmoid and linear RNN, LSTM, GRU) and backpropagation through time.
 
 Pure numpy, float64, vectorized over the batch; the only Python loop is over time.
 Gate equations and weight layout are those of ``torch.nn.RNN``, ``LSTM`` and ``GRU``
-(one layer), so a test can load the same arrays into torch and compare:
+(one layer; torch has no sigmoid RNN, whose test builds it from torch operations), so a
+test can load the same arrays into torch and compare:
 
     weight_ih (G*H, I)   weight_hh (G*H, H)   bias_ih (G*H,)   bias_hh (G*H,)
 
@@ -10,6 +11,7 @@ with G gates stacked in torch's order: ``rnn`` and ``linear_rnn`` 1; ``lstm`` 4
 (i, f, g, o); ``gru`` 3 (r, z, n). With a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh:
 
     rnn         h_t = tanh(a_t)
+    sigmoid_rnn h_t = sigmoid(a_t)
     linear_rnn  h_t = a_t
     lstm        i, f, o = sigmoid(a_t[i, f, o]);  g = tanh(a_t[g])
                 c_t = f * c_{t-1} + i * g;        h_t = o * tanh(c_t)
@@ -18,7 +20,8 @@ with G gates stacked in torch's order: ``rnn`` and ``linear_rnn`` 1; ``lstm`` 4
                 h_t = (1 - z) * n + z * h_{t-1}
 
 The loss looks at the last step only: L = 1/(2B) * sum_b ||h_T^b - y^b||^2 (half the
-squared error, summed over units, averaged over the B batch rows).
+squared error, summed over units, averaged over the B batch rows), or, given a probe g
+(B, H), L = sum_b <g_b, h_T^b>, whose dL/dh_T = g is not divided by B (see :mod:`.losses`).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ GATES: dict[str, tuple[str, ...]] = {
     "linear_rnn": ("h",),
     "lstm": ("i", "f", "g", "o"),
     "gru": ("r", "z", "n"),
+    "sigmoid_rnn": ("h",),
 }
 CELLS = tuple(GATES)
 
@@ -61,7 +65,9 @@ class BPTTResult:
     ``grad_c[t]`` = dL/dc_t for the LSTM (total too: through c_{t+1} and through
     h_t = o_t tanh(c_t); c_0 only through c_1), with the states c_t in ``cell_state``.
     ``tanh_outputs[t - 1]`` holds the values of every tanh unit of step t (rnn: h_t;
-    lstm: g_t and tanh(c_t); gru: n_t; none for linear_rnn), for saturation statistics.
+    lstm: g_t and tanh(c_t); gru: n_t; sigmoid_rnn: 2 h_t - 1 = tanh(a_t / 2), saturated
+    exactly when sigmoid' is as small, relative to its peak; none for linear_rnn), for
+    saturation statistics.
     """
 
     loss: float
@@ -105,6 +111,19 @@ def _forward_rnn(w: RecurrentWeights, x_in: np.ndarray, h: np.ndarray, c: None) 
 def _backward_rnn(w: RecurrentWeights, cache: tuple, dh: np.ndarray, dc: None) -> _StepGrads:
     (h_new,) = cache
     da = dh * (1.0 - h_new**2)  # (B, H)
+    return _StepGrads(da, da, 0.0, None, None)
+
+
+def _forward_sigmoid_rnn(w: RecurrentWeights, x_in: np.ndarray, h: np.ndarray, c: None) -> _Step:
+    h_new = sigmoid(x_in + h @ w.weight_hh.T + w.bias_hh)  # (B, H)
+    return _Step(h_new, None, (h_new,), (2.0 * h_new - 1.0,))
+
+
+def _backward_sigmoid_rnn(
+    w: RecurrentWeights, cache: tuple, dh: np.ndarray, dc: None
+) -> _StepGrads:
+    (h_new,) = cache
+    da = dh * h_new * (1.0 - h_new)  # (B, H): sigmoid' = h (1 - h)
     return _StepGrads(da, da, 0.0, None, None)
 
 
@@ -167,6 +186,7 @@ _CELL_STEPS: dict[str, tuple[Callable[..., _Step], Callable[..., _StepGrads]]] =
     "linear_rnn": (_forward_linear, _backward_linear),
     "lstm": (_forward_lstm, _backward_lstm),
     "gru": (_forward_gru, _backward_gru),
+    "sigmoid_rnn": (_forward_sigmoid_rnn, _backward_sigmoid_rnn),
 }
 
 
@@ -177,13 +197,15 @@ def backpropagate_through_time(
     h0: np.ndarray,
     target: np.ndarray,
     c0: np.ndarray | None = None,
+    probe: np.ndarray | None = None,
 ) -> BPTTResult:
     """Run the cell over ``inputs`` (T, B, I) from ``h0`` (B, H) and backpropagate the
     last-step loss against ``target`` (B, H), keeping the gradient of every state.
 
     Take explicit weights and states (no seed), so tests can feed the same numbers to
     an independent implementation. ``c0`` is the LSTM's initial cell state (zeros when
-    omitted) and is ignored by the other cells.
+    omitted) and is ignored by the other cells. ``probe`` (B, H) replaces the loss by
+    L = sum_b <probe_b, h_T^b> (``target`` is then unused).
     """
     forward_step, backward_step = _CELL_STEPS[cell]
     steps, batch = inputs.shape[:2]
@@ -202,10 +224,13 @@ def backpropagate_through_time(
         tanh_outputs.append(np.concatenate(step.tanh, axis=-1) if step.tanh else h0[:, :0])
     hidden = np.stack(hs)  # (T+1, B, H)
 
-    residual = hidden[-1] - target  # (B, H)
-    loss = 0.5 * float(np.sum(residual**2)) / batch
     grad_h = np.empty_like(hidden)
-    grad_h[steps] = residual / batch
+    if probe is None:
+        residual = hidden[-1] - target  # (B, H)
+        loss = 0.5 * float(np.sum(residual**2)) / batch
+        grad_h[steps] = residual / batch
+    else:
+        loss, grad_h[steps] = float(np.vdot(probe, hidden[-1])), probe
     grad_c = np.empty_like(hidden) if is_lstm else None
     dc_carry = np.zeros_like(h0) if is_lstm else None  # no c_{T+1}: nothing carried into c_T
     d_input = np.empty_like(x_in)  # (T, B, G*H)

@@ -64,4 +64,4 @@ def test_same_generator_state_gives_same_network():
 
 def test_unknown_scheme_is_an_error():
     with pytest.raises(ValueError, match="unknown init scheme"):
-        weight_variance("orthogonal", 4, 4)
+        weight_variance("lecun_normal", 4, 4)  # orthogonal is a scheme now
