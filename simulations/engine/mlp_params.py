@@ -18,12 +18,16 @@ OUTPUTS = 1  # the default number of output units k
 # cost: a forward and backward pass is about 3 multiply-adds per weight and example, and
 # drawing one normal weight costs about as much as DRAW_COST of them; the singular values
 # (an SVD per matrix and the Jacobian's product) cost about SPECTRA_COST * width of them
-# per weight. The first layer (input_size <= 512) counts as a hidden one. Measured on one
-# core: depth 30, width 512, batch 128 (Glorot & Bengio's figure, cost 1.5e9) runs in
-# 0.19 s, so the bound 2^31 allows about 0.3 s.
+# per weight. The first layer (input_size <= 512) counts as a hidden one. The bound is
+# exactly Glorot & Bengio's (2010) networks, depth 30, width 512, batch 128 (1.5e9; it
+# was 2^30). Measured on one core (benchmarks/engine_cost_bound.py: one BLAS thread,
+# process CPU time, batch norm and sigmoid, the costliest options): that run takes
+# 0.34 s (0.19 s with tanh and no batch norm), the costliest allowed corners (depth 60 x
+# width 512 x batch 32, depth 60 x width 256 x batch 320) 0.43 s and 0.40 s, and the
+# corners with spectra less than 0.34 s.
 DRAW_COST = 64
 SPECTRA_COST = 3
-MAX_COST = 2**31
+MAX_COST = 30 * 512**2 * (128 + DRAW_COST)
 
 
 @dataclasses.dataclass(frozen=True)
