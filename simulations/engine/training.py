@@ -197,13 +197,11 @@ def global_norm(grads: list[np.ndarray]) -> float:
     return math.sqrt(sum(float(np.vdot(grad, grad)) for grad in grads))
 
 
-def run(params: TrainingParams, seed: int) -> TrainingResult:
-    """Train from ``seed`` and record every step; stop quietly at the first inf or NaN."""
-    weight_seed, data_seed, batch_seed = np.random.SeedSequence(seed).spawn(3)
-    inputs, targets = draw_data_set(np.random.default_rng(data_seed), params.samples, params.width)
+def draw_network(params: TrainingParams, rng: np.random.Generator):
+    """Return the student's initial (weights, biases): ``depth`` layers, one output."""
     sizes = [params.width] * (params.depth + 1) + [1]
-    weights, biases = build_network(
-        np.random.default_rng(weight_seed),
+    return build_network(
+        rng,
         sizes,
         init=params.init,
         init_std=params.init_std,
@@ -211,6 +209,13 @@ def run(params: TrainingParams, seed: int) -> TrainingResult:
         gain=params.init_gain,
         he_gain=params.he_gain,
     )
+
+
+def run(params: TrainingParams, seed: int) -> TrainingResult:
+    """Train from ``seed`` and record every step; stop quietly at the first inf or NaN."""
+    weight_seed, data_seed, batch_seed = np.random.SeedSequence(seed).spawn(3)
+    inputs, targets = draw_data_set(np.random.default_rng(data_seed), params.samples, params.width)
+    weights, biases = draw_network(params, np.random.default_rng(weight_seed))
     activation = with_leak(params.activation, params.leaky_relu_slope)
     parameters = [p for pair in zip(weights, biases, strict=True) for p in pair if p is not None]
     batch_rng = np.random.default_rng(batch_seed)
