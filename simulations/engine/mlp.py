@@ -22,7 +22,7 @@ of the loss convention (B for batch means, 1 for the probe's sum; see :mod:`.los
   SATURATION_SLOPE_RATIO (1.99%) of f's maximum slope, i.e. |tanh| > 0.99;
 - ``dead_fractions`` (relu, leaky relu): share of units whose pre-activation is <= 0 for
   every example of the batch (ReLU: output 0, no gradient to their weights from this
-  batch; leaky ReLU: only the 1% leak).
+  batch; leaky ReLU: only the leak, leaky_relu_slope).
 """
 
 from __future__ import annotations
