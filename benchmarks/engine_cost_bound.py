@@ -39,10 +39,12 @@ from simulations.engine.core import ParameterError, param_specs, validate  # noq
 MODULES = (mlp, training, init_variance, gradcheck, activations)
 CORNERS = {
     "mlp_gradient_flow": [
-        {"depth": 60, "width": 512, "batch_size": 4},
-        {"depth": 12, "width": 512, "batch_size": 256},
-        {"depth": 60, "width": 256, "batch_size": 208},
-        {"depth": 60, "width": 128, "batch_size": 512},
+        {"depth": 60, "width": 512, "batch_size": 32},
+        {"depth": 30, "width": 512, "batch_size": 128},  # Glorot & Bengio 2010's networks
+        {"depth": 18, "width": 512, "batch_size": 256},
+        {"depth": 60, "width": 256, "batch_size": 320},
+        {"depth": 24, "width": 256, "batch_size": 128, "spectra": True, "batch_norm": False},
+        {"depth": 3, "width": 512, "batch_size": 64, "spectra": True, "batch_norm": False},
     ],
     "training_dynamics": [
         {"steps": 1000, "depth": 5, "width": 2, "batch_size": 2, "samples": 8},

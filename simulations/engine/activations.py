@@ -153,6 +153,32 @@ ACTIVATIONS: dict[str, Activation] = {
 NAMES = tuple(ACTIVATIONS)
 
 
+def with_leak(name: str, slope: float = LEAKY_RELU_SLOPE) -> Activation:
+    """Return the activation ``name``, its leak set to ``slope`` when it is leaky_relu.
+
+    The table's leaky_relu (slope LEAKY_RELU_SLOPE) is returned unchanged at that slope,
+    so default runs compute exactly what they always did.
+    """
+    activation = ACTIVATIONS[name]
+    if name != "leaky_relu" or slope == LEAKY_RELU_SLOPE:
+        return activation
+
+    def function(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        return leaky_relu(z, slope, out=out)
+
+    def slope_from_output(a: np.ndarray) -> np.ndarray:
+        return leaky_relu_slope(a, slope)
+
+    def backward(grad: np.ndarray, a: np.ndarray) -> np.ndarray:
+        out = leaky_relu_slope(a, slope)
+        out *= grad
+        return out
+
+    return dataclasses.replace(
+        activation, function=function, slope_from_output=slope_from_output, backward=backward
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class ActivationsParams:
     """The grid of inputs on which every activation is drawn."""

@@ -9,9 +9,15 @@
 
 Weights are (fan_in, fan_out) (see :mod:`.initializers`). Batch norm is training-mode,
 as torch's F.batch_norm(training=True) without affine parameters (gamma = 1, beta = 0):
-u = (z - mean_b z) / sqrt(var_b z + BN_EPS) per unit, with the *biased* batch variance
-var_b z = mean_b (z - mean_b z)^2 and BN_EPS = 1e-5. A layer followed by batch norm
-has no bias (it would cancel): its bias is None.
+u = (z - mean_b z) / sqrt(var_b z + eps) per unit, with the *biased* batch variance
+var_b z = mean_b (z - mean_b z)^2 and eps = BN_EPS = 1e-5 unless the caller passes
+another ``batch_norm_eps``. A layer followed by batch norm has no bias (it would
+cancel): its bias is None.
+
+``activation`` is a name from :data:`.activations.ACTIVATIONS` or an
+:class:`.activations.Activation` (e.g. a leaky ReLU with another slope, from
+:func:`.activations.with_leak`). The loss above is the default; a caller with another
+loss passes its gradient dL/dy to :func:`walk_back` as ``output_grad`` (see :mod:`.losses`).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from . import initializers
-from .activations import ACTIVATIONS
+from .activations import ACTIVATIONS, Activation
 
 BN_EPS = 1e-5
 HUGE_PAGE = 2**18  # float64 entries in a 2 MB huge page
@@ -97,11 +103,16 @@ def carve(shapes: Sequence[tuple[int, ...]]) -> list[np.ndarray]:
     return views
 
 
-def normalize_batch(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def resolve(activation: str | Activation) -> Activation:
+    """Return the activation named ``activation``, or ``activation`` itself."""
+    return ACTIVATIONS[activation] if isinstance(activation, str) else activation
+
+
+def normalize_batch(z: np.ndarray, eps: float = BN_EPS) -> tuple[np.ndarray, np.ndarray]:
     """Normalize ``z`` in place per unit with the biased batch variance; return (u, 1/std)."""
     z -= z.mean(axis=0)  # (batch, width)
     variance = np.einsum("ij,ij->j", z, z) / z.shape[0]  # (width,), no temporary array
-    inv_std = 1.0 / np.sqrt(variance + BN_EPS)
+    inv_std = 1.0 / np.sqrt(variance + eps)
     z *= inv_std
     return z, inv_std
 
@@ -122,11 +133,12 @@ def forward(
     biases: Sequence[np.ndarray | None],
     inputs: np.ndarray,
     *,
-    activation: str,
+    activation: str | Activation,
     batch_norm: bool = False,
+    batch_norm_eps: float = BN_EPS,
 ) -> ForwardPass:
     """Run the network on a batch, keeping each layer's input and output for backward."""
-    f = ACTIVATIONS[activation]
+    f = resolve(activation)
     shapes = [(inputs.shape[0], weight.shape[1]) for weight in weights[:-1]]
     hidden = carve(shapes)  # h_1 .. h_L, each (batch, width)
     us = carve(shapes) if batch_norm else []
@@ -137,7 +149,7 @@ def forward(
         if bias is not None:
             z += bias
         if batch_norm:
-            z, inv_std = normalize_batch(z)
+            z, inv_std = normalize_batch(z, batch_norm_eps)
             inv_stds.append(inv_std)
         hs.append(f.function(z, out=hidden[k]))
     outputs = hs[-1] @ weights[-1]  # (batch, outputs)
@@ -157,19 +169,24 @@ def walk_back(
     weights: Sequence[np.ndarray],
     targets: np.ndarray,
     *,
-    activation: str,
+    activation: str | Activation,
     out: tuple[Sequence[np.ndarray], Sequence[np.ndarray]] | None = None,
+    output_grad: np.ndarray | None = None,
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
     """Yield (k, dL/dz, dL/dW, dL/dh_k) for weights[k], from the output layer down to k = 0.
 
     dL/dz is the gradient at the pre-activation of the layer weights[k] produces, so
     dL/db = dL/dz summed over the batch. ``out`` = (weight grads, hidden grads) receives
     the results; without it, a caller that keeps only norms lets each layer's arrays be
-    freed (and their memory reused) before the next is computed.
+    freed (and their memory reused) before the next is computed. ``output_grad`` is
+    dL/dy of another loss than the module's (``targets`` is then unused).
     """
-    f = ACTIVATIONS[activation]
+    f = resolve(activation)
     hs = passed.activations
-    grad_z = (passed.outputs - targets) / hs[0].shape[0]  # dL/dy, (batch, outputs)
+    if output_grad is None:
+        grad_z = (passed.outputs - targets) / hs[0].shape[0]  # dL/dy, (batch, outputs)
+    else:
+        grad_z = output_grad
     # weights[k] maps hs[k] to layer k + 1, so the gradient at that layer's
     # pre-activation (grad_z) gives dL/dweights[k] with hs[k], and dL/dhs[k]; then f'
     # (and batch norm) of hidden layer k turn dL/dhs[k] into the grad_z of layer k.
@@ -193,7 +210,7 @@ def backward(
     biases: Sequence[np.ndarray | None],
     targets: np.ndarray,
     *,
-    activation: str,
+    activation: str | Activation,
 ) -> Backprop:
     """Return the loss and dL/dW, dL/db, dL/dh for every layer of a forward pass."""
     batch = targets.shape[0]
@@ -215,15 +232,23 @@ def backpropagate(
     inputs: np.ndarray,
     targets: np.ndarray,
     *,
-    activation: str,
+    activation: str | Activation,
     batch_norm: bool = False,
+    batch_norm_eps: float = BN_EPS,
 ) -> Backprop:
     """Run the network forward on explicit numbers, then backward; return every gradient.
 
     Takes no seed so that tests can feed an independent implementation the same numbers.
     A bias that is None is absent (no add, no gradient).
     """
-    passed = forward(weights, biases, inputs, activation=activation, batch_norm=batch_norm)
+    passed = forward(
+        weights,
+        biases,
+        inputs,
+        activation=activation,
+        batch_norm=batch_norm,
+        batch_norm_eps=batch_norm_eps,
+    )
     return backward(passed, weights, biases, targets, activation=activation)
 
 
@@ -234,13 +259,20 @@ def build_network(
     init: str,
     init_std: float,
     batch_norm: bool,
+    gain: float = 1.0,
+    he_gain: float = initializers.HE_GAIN,
 ) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
-    """Draw weights for layer sizes [n_0, .., n_L, outputs]; zero biases (None before BN)."""
-    weights = initializers.initialize_network(init, sizes, rng, init_std)
-    biases: list[np.ndarray | None] = [
-        None if batch_norm else np.zeros(fan_out) for fan_out in sizes[1:-1]
-    ]
-    biases.append(np.zeros(sizes[-1]))
+    """Draw weights for layer sizes [n_0, .., n_L, outputs], then biases (None before BN).
+
+    Biases are zero except under pytorch_default (see :func:`.initializers.draw_biases`),
+    drawn after every weight so that the weights do not depend on them.
+    """
+    weights = initializers.initialize_network(
+        init, sizes, rng, init_std, gain=gain, he_gain=he_gain
+    )
+    drawn = initializers.draw_biases(init, sizes, rng)
+    biases: list[np.ndarray | None] = [None if batch_norm else bias for bias in drawn[:-1]]
+    biases.append(drawn[-1])
     return weights, biases
 
 

@@ -15,10 +15,20 @@ spectral radius (largest |eigenvalue|) is exactly the requested one:
   its largest singular value is larger (about 2 rho for large H), which shows why the
   sufficient condition for vanishing is stated on the singular value.
 
-Reported norms are batch-size free: for the per-example loss l_b = 1/2 ||h_T^b - y^b||^2,
-``grad_h_norms[t] = sqrt(mean_b ||dl_b/dh_t^b||^2)``, the root mean square over the batch
-of each example's gradient norm (= sqrt(B) * ||dL/dh_t||_F, since dl_b/dh_t^b =
-B dL/dh_t^b). Likewise ``grad_c_norms`` for the LSTM's cell state.
+(With ``init`` = pytorch_default every weight and bias is instead U(-1/sqrt(H), 1/sqrt(H)),
+see :mod:`.recurrent_weights`.)
+
+``loss`` = half_squared_error is the L above; ``probe`` is L = sum_b <g_b, h_T^b> with a
+fixed g_b ~ N(0, I/H) drawn from the seed, so dl_b/dh_T^b = g_b has unit mean square
+whatever B (see :mod:`.losses`).
+
+Reported norms are batch-size free: for the per-example loss l_b (1/2 ||h_T^b - y^b||^2
+or <g_b, h_T^b>), ``grad_h_norms[t] = sqrt(mean_b ||dl_b/dh_t^b||^2)``, the root mean
+square over the batch of each example's gradient norm (= sqrt(B) * ||dL/dh_t||_F for
+the batch mean, since dl_b/dh_t^b = B dL/dh_t^b; = ||dL/dh_t||_F / sqrt(B) for the
+probe's sum). Likewise ``grad_c_norms`` for the LSTM's cell state.
+``grad_h_batch_norms[t]`` = ||dL/dh_t||_F is the Frobenius norm over the batch of the
+batch loss's gradient.
 """
 
 from __future__ import annotations
@@ -28,6 +38,8 @@ from typing import Any
 
 import numpy as np
 
+from . import losses
+from .bptt import backpropagate_through_time
 from .core import (
     FieldError,
     Simulation,
@@ -36,10 +48,23 @@ from .core import (
     result_header,
     too_costly,
 )
-from .recurrent_cells import CELLS, GATES, RecurrentWeights, backpropagate_through_time
+from .recurrent_cells import CELLS, GATES
+from .recurrent_weights import MATRIX_KINDS, RECURRENT_INITS, draw_weights, measure_matrices
+from .recurrent_weights import draw_recurrent_matrix as draw_recurrent_matrix  # re-exported
 
 SLUG = "recurrent_gradient_flow"
-MATRIX_KINDS = ("orthogonal", "gaussian")
+RECURRENT_LOSSES = ("half_squared_error", "probe")
+LOSS_DEFINITIONS = {
+    "half_squared_error": "L = 1/(2B) sum_b ||h_T^b - y^b||^2 (mean over the batch of half "
+    "the squared error of the last state)",
+    "probe": "L = sum_b <g_b, h_T^b>, g_b ~ N(0, I/H) fixed per example (dL/dh_T^b = g_b, "
+    "summed over the batch)",
+}
+GRAD_NORM_DEFINITION = (
+    "grad_h_norms[t] = sqrt(mean_b ||dl_b/dh_t^b||^2), the root mean square over the batch "
+    "of each example's gradient of its own loss l_b; grad_h_batch_norms[t] = ||dL/dh_t||_F, "
+    "the Frobenius norm over the batch of the batch loss's gradient"
+)
 SATURATION_THRESHOLD = 0.99  # |tanh| above this means tanh' = 1 - tanh^2 < 0.02
 # steps * hidden_size^2 * batch_size * gates bounds a run (~0.2 s at the bound, one core).
 MAX_COST = 200 * 128**2 * 32 * 4
@@ -51,7 +76,8 @@ class RecurrentParams:
 
     cell: str = param(
         "rnn",
-        doc="Recurrent cell: vanilla tanh RNN, linear RNN, LSTM or GRU (torch's equations).",
+        doc="Recurrent cell: vanilla tanh RNN, linear RNN, LSTM, GRU (torch's equations) or "
+        "vanilla RNN with a sigmoid, h_t = sigmoid(a_t).",
         choices=CELLS,
     )
     steps: int = param(
@@ -80,9 +106,30 @@ class RecurrentParams:
     )
     forget_bias: float = param(
         1.0,
-        doc="Bias of the LSTM forget gate (1 is the common choice; ignored by other cells).",
-        minimum=-5.0,
-        maximum=5.0,
+        doc="Bias of the LSTM forget gate (1 is the common choice; ignored by other cells); "
+        "added to the drawn bias under pytorch_default.",
+        minimum=-20.0,
+        maximum=20.0,
+    )
+    init: str = param(
+        "scaled",
+        doc="Initialization: scaled (recurrent matrices at the spectral radius, input weights "
+        "N(0, 1/input_size), zero biases) or pytorch_default (every weight and bias "
+        "U(-1/sqrt(H), 1/sqrt(H)), as torch; spectral_radius and recurrent_matrix ignored).",
+        choices=RECURRENT_INITS,
+    )
+    update_bias: float = param(
+        0.0,
+        doc="Added to the bias of the GRU update gate z (h_t = (1 - z) n_t + z h_{t-1}, so "
+        "a large bias keeps the state; ignored by other cells).",
+        minimum=-20.0,
+        maximum=20.0,
+    )
+    loss: str = param(
+        "half_squared_error",
+        doc="Loss on the last state: half_squared_error L = 1/(2B) sum_b ||h_T^b - y^b||^2, or "
+        "probe L = sum_b <g_b, h_T^b> with g_b ~ N(0, I/H), so dL/dh_T^b = g_b, not divided by B.",
+        choices=RECURRENT_LOSSES,
     )
 
     def check(self) -> dict[str, FieldError]:
@@ -107,6 +154,7 @@ class RecurrentResult:
     grad_h_norms: np.ndarray  # (T+1,): t = 0 .. T
     grad_c_norms: np.ndarray | None  # (T+1,), lstm only
     saturated_fraction_per_step: np.ndarray | None  # (T,): t = 1 .. T; None without tanh
+    grad_h_batch_norms: np.ndarray  # (T+1,): ||dL/dh_t||_F of the batch loss
 
     @property
     def spectral_radius(self) -> float:
@@ -129,16 +177,18 @@ class RecurrentResult:
         return float(self.saturated_fraction_per_step.mean())
 
     def singular_value_bound(self) -> np.ndarray | None:
-        """Return sigma_max^(T-t) * ||dL/dh_T|| per t, Pascanu's bound for rnn/linear_rnn.
+        """Return (gamma sigma_max)^(T-t) * ||dL/dh_T|| per t, Pascanu's bound (ungated cells).
 
-        With |tanh'| <= 1, each step back multiplies a gradient row by diag(tanh') W_hh,
-        whose norm is at most sigma_max; gated cells have no such bound (None).
+        With |f'| <= gamma (1 for tanh and the identity, 1/4 for the sigmoid), each step
+        back multiplies a gradient row by diag(f') W_hh, whose norm is at most
+        gamma sigma_max; gated cells have no such bound (None).
         """
-        if self.params.cell not in ("rnn", "linear_rnn"):
+        if self.params.cell not in ("rnn", "linear_rnn", "sigmoid_rnn"):
             return None
+        gamma = 0.25 if self.params.cell == "sigmoid_rnn" else 1.0
         distance = np.arange(self.params.steps, -1, -1)  # T - t for t = 0 .. T
         with np.errstate(all="ignore"):
-            return self.largest_singular_value**distance * self.grad_h_norms[-1]
+            return (gamma * self.largest_singular_value) ** distance * self.grad_h_norms[-1]
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON types only; inf and NaN become None."""
@@ -147,7 +197,11 @@ class RecurrentResult:
             **result_header(SLUG, self.params, self.seed),
             "steps": list(range(self.params.steps + 1)),
             "loss": _finite_scalar(self.loss),
+            "loss_convention": self.params.loss,
+            "loss_definition": LOSS_DEFINITIONS[self.params.loss],
+            "grad_norm_definition": GRAD_NORM_DEFINITION,
             "grad_h_norms": finite_or_none(self.grad_h_norms),
+            "grad_h_batch_norms": finite_or_none(self.grad_h_batch_norms),
             "grad_c_norms": (
                 None if self.grad_c_norms is None else finite_or_none(self.grad_c_norms)
             ),
@@ -179,57 +233,15 @@ def _finite_scalar(value: float | None) -> float | None:
     return None if value is None else finite_or_none([value])[0]
 
 
-def draw_recurrent_matrix(
-    rng: np.random.Generator, size: int, spectral_radius: float, kind: str
-) -> np.ndarray:
-    """Draw a (size, size) matrix and scale it to the requested spectral radius."""
-    gaussian = rng.standard_normal((size, size)) / np.sqrt(size)
-    if kind == "orthogonal":
-        q, r = np.linalg.qr(gaussian)
-        # Fix the signs QR leaves arbitrary so Q is Haar-distributed (Mezzadri 2007).
-        return spectral_radius * q * np.sign(np.diag(r))
-    return spectral_radius * gaussian / np.max(np.abs(np.linalg.eigvals(gaussian)))
+def rms_norms(grads: np.ndarray, scale: float | None = None) -> np.ndarray:
+    """Return sqrt(mean_b ||s g_t^b||^2) per t for grads (T+1, B, H) of the batch loss.
 
-
-def draw_weights(rng: np.random.Generator, params: RecurrentParams) -> RecurrentWeights:
-    """Draw every gate's recurrent matrix, the input weights and the biases.
-
-    Input weights are N(0, 1/input_size), so with inputs of std ``input_scale`` each
-    unit's input drive has std ``input_scale``. Biases are zero except the LSTM's forget
-    gate (``forget_bias``, in bias_ih; bias_hh stays zero).
+    s = ``scale`` (default B, for the mean loss) makes s dL/dh_t^b example b's gradient
+    of its own loss, so the result does not shrink as the batch grows (s = sqrt(B) gives
+    the Frobenius norm over the batch); hypot-style scaling keeps huge values from
+    overflowing.
     """
-    gates = GATES[params.cell]
-    hidden = params.hidden_size
-    weight_hh = np.concatenate(
-        [
-            draw_recurrent_matrix(rng, hidden, params.spectral_radius, params.recurrent_matrix)
-            for _ in gates
-        ]
-    )  # (G*H, H)
-    weight_ih = rng.standard_normal((len(gates) * hidden, params.input_size)) / np.sqrt(
-        params.input_size
-    )  # (G*H, I)
-    bias_ih = np.zeros(len(gates) * hidden)
-    if params.cell == "lstm":
-        bias_ih[hidden : 2 * hidden] = params.forget_bias  # gates are stacked i, f, g, o
-    return RecurrentWeights(weight_ih, weight_hh, bias_ih, np.zeros_like(bias_ih))
-
-
-def measure_matrices(weight_hh: np.ndarray, gates: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return each gate block's spectral radius and largest singular value, as used."""
-    blocks = np.split(weight_hh, gates)
-    radii = np.array([np.max(np.abs(np.linalg.eigvals(block))) for block in blocks])
-    sigmas = np.array([np.linalg.norm(block, 2) for block in blocks])
-    return radii, sigmas
-
-
-def rms_norms(grads: np.ndarray) -> np.ndarray:
-    """Return sqrt(mean_b ||B * g_t^b||^2) per t for grads (T+1, B, H) of the mean loss.
-
-    B * dL/dh_t^b is example b's gradient of its own loss, so the result does not shrink
-    as the batch grows; hypot-style scaling keeps huge values from overflowing.
-    """
-    batch = grads.shape[1]
+    batch = grads.shape[1] if scale is None else scale
     scale = np.max(np.abs(grads), axis=(1, 2), keepdims=True)  # (T+1, 1, 1)
     safe = np.where(scale > 0, scale, 1.0)
     rms = np.sqrt(np.mean(np.sum((grads / safe) ** 2, axis=2), axis=1))  # (T+1,)
@@ -245,8 +257,12 @@ def run(params: RecurrentParams, seed: int) -> RecurrentResult:
         shape = (params.steps, params.batch_size, params.input_size)
         inputs = params.input_scale * rng.standard_normal(shape)  # (T, B, I)
         target = rng.uniform(-1.0, 1.0, (params.batch_size, params.hidden_size))  # (B, H)
+        probe = None
+        if params.loss == "probe":  # drawn last: the other draws stay as they were
+            probe = losses.probe_vectors(rng.standard_normal(target.shape))
         h0 = np.zeros((params.batch_size, params.hidden_size))  # (B, H)
-        bptt = backpropagate_through_time(params.cell, weights, inputs, h0, target)
+        bptt = backpropagate_through_time(params.cell, weights, inputs, h0, target, probe=probe)
+        scale = losses.per_example_scale(params.loss, params.batch_size)
         radii, sigmas = measure_matrices(weights.weight_hh, len(GATES[params.cell]))
         saturated = None
         if bptt.tanh_outputs.shape[-1]:
@@ -258,9 +274,10 @@ def run(params: RecurrentParams, seed: int) -> RecurrentResult:
             gates=GATES[params.cell],
             gate_spectral_radii=radii,
             gate_singular_values=sigmas,
-            grad_h_norms=rms_norms(bptt.grad_h),
-            grad_c_norms=None if bptt.grad_c is None else rms_norms(bptt.grad_c),
+            grad_h_norms=rms_norms(bptt.grad_h, scale),
+            grad_c_norms=None if bptt.grad_c is None else rms_norms(bptt.grad_c, scale),
             saturated_fraction_per_step=saturated,
+            grad_h_batch_norms=rms_norms(bptt.grad_h, np.sqrt(params.batch_size)),
         )
 
 

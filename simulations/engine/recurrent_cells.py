@@ -1,8 +1,9 @@
-"""Recurrent cells (tanh RNN, linear RNN, LSTM, GRU) and backpropagation through time.
+"""Recurrent cells (tanh, sigmoid and linear RNN, LSTM, GRU): one step forward and back.
 
 Pure numpy, float64, vectorized over the batch; the only Python loop is over time.
 Gate equations and weight layout are those of ``torch.nn.RNN``, ``LSTM`` and ``GRU``
-(one layer), so a test can load the same arrays into torch and compare:
+(one layer; torch has no sigmoid RNN, whose test builds it from torch operations), so a
+test can load the same arrays into torch and compare:
 
     weight_ih (G*H, I)   weight_hh (G*H, H)   bias_ih (G*H,)   bias_hh (G*H,)
 
@@ -10,6 +11,7 @@ with G gates stacked in torch's order: ``rnn`` and ``linear_rnn`` 1; ``lstm`` 4
 (i, f, g, o); ``gru`` 3 (r, z, n). With a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh:
 
     rnn         h_t = tanh(a_t)
+    sigmoid_rnn h_t = sigmoid(a_t)
     linear_rnn  h_t = a_t
     lstm        i, f, o = sigmoid(a_t[i, f, o]);  g = tanh(a_t[g])
                 c_t = f * c_{t-1} + i * g;        h_t = o * tanh(c_t)
@@ -17,8 +19,10 @@ with G gates stacked in torch's order: ``rnn`` and ``linear_rnn`` 1; ``lstm`` 4
                 n = tanh(W_in x_t + b_in + r * (W_hn h_{t-1} + b_hn))   (torch's variant)
                 h_t = (1 - z) * n + z * h_{t-1}
 
-The loss looks at the last step only: L = 1/(2B) * sum_b ||h_T^b - y^b||^2 (half the
-squared error, summed over units, averaged over the B batch rows).
+Backpropagation through all the steps is in :mod:`.bptt`. Its loss looks at the last
+step only: L = 1/(2B) * sum_b ||h_T^b - y^b||^2 (half the squared error, summed over
+units, averaged over the B batch rows), or, given a probe g (B, H),
+L = sum_b <g_b, h_T^b>, whose dL/dh_T = g is not divided by B (see :mod:`.losses`).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ GATES: dict[str, tuple[str, ...]] = {
     "linear_rnn": ("h",),
     "lstm": ("i", "f", "g", "o"),
     "gru": ("r", "z", "n"),
+    "sigmoid_rnn": ("h",),
 }
 CELLS = tuple(GATES)
 
@@ -49,28 +54,6 @@ class RecurrentWeights:
 
     def as_dict(self) -> dict[str, np.ndarray]:
         return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
-
-
-@dataclasses.dataclass(frozen=True)
-class BPTTResult:
-    """Loss, parameter gradients and the gradient reaching every state, from one pass.
-
-    ``grads`` holds ``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh``, ``h0``
-    (and ``c0`` for the LSTM). ``grad_h[t]`` is the total derivative dL/dh_t through
-    everything downstream of h_t, for t = 0 (the initial state) .. T; likewise
-    ``grad_c[t]`` = dL/dc_t for the LSTM (total too: through c_{t+1} and through
-    h_t = o_t tanh(c_t); c_0 only through c_1), with the states c_t in ``cell_state``.
-    ``tanh_outputs[t - 1]`` holds the values of every tanh unit of step t (rnn: h_t;
-    lstm: g_t and tanh(c_t); gru: n_t; none for linear_rnn), for saturation statistics.
-    """
-
-    loss: float
-    grads: dict[str, np.ndarray]
-    hidden: np.ndarray  # (T+1, B, H): h_0 .. h_T
-    cell_state: np.ndarray | None  # (T+1, B, H): c_0 .. c_T, lstm only
-    grad_h: np.ndarray  # (T+1, B, H)
-    grad_c: np.ndarray | None  # (T+1, B, H), lstm only
-    tanh_outputs: np.ndarray  # (T, B, K), K = 0 for linear_rnn
 
 
 class _Step(NamedTuple):
@@ -105,6 +88,19 @@ def _forward_rnn(w: RecurrentWeights, x_in: np.ndarray, h: np.ndarray, c: None) 
 def _backward_rnn(w: RecurrentWeights, cache: tuple, dh: np.ndarray, dc: None) -> _StepGrads:
     (h_new,) = cache
     da = dh * (1.0 - h_new**2)  # (B, H)
+    return _StepGrads(da, da, 0.0, None, None)
+
+
+def _forward_sigmoid_rnn(w: RecurrentWeights, x_in: np.ndarray, h: np.ndarray, c: None) -> _Step:
+    h_new = sigmoid(x_in + h @ w.weight_hh.T + w.bias_hh)  # (B, H)
+    return _Step(h_new, None, (h_new,), (2.0 * h_new - 1.0,))
+
+
+def _backward_sigmoid_rnn(
+    w: RecurrentWeights, cache: tuple, dh: np.ndarray, dc: None
+) -> _StepGrads:
+    (h_new,) = cache
+    da = dh * h_new * (1.0 - h_new)  # (B, H): sigmoid' = h (1 - h)
     return _StepGrads(da, da, 0.0, None, None)
 
 
@@ -167,120 +163,5 @@ _CELL_STEPS: dict[str, tuple[Callable[..., _Step], Callable[..., _StepGrads]]] =
     "linear_rnn": (_forward_linear, _backward_linear),
     "lstm": (_forward_lstm, _backward_lstm),
     "gru": (_forward_gru, _backward_gru),
+    "sigmoid_rnn": (_forward_sigmoid_rnn, _backward_sigmoid_rnn),
 }
-
-
-class _Forward(NamedTuple):
-    x_in: np.ndarray  # (T, B, G*H): W_ih x_t + b_ih for every step
-    hidden: np.ndarray  # (T+1, B, H): h_0 .. h_T
-    cell_state: np.ndarray | None  # (T+1, B, H): c_0 .. c_T, lstm only
-    caches: list[tuple]  # caches[t - 1]: what the backward step t needs
-    tanh_outputs: np.ndarray  # (T, B, K)
-
-
-class _Backward(NamedTuple):
-    grad_h: np.ndarray  # (T+1, B, H)
-    grad_c: np.ndarray | None  # (T+1, B, H), lstm only
-    d_input: np.ndarray  # (T, B, G*H)
-    d_recurrent: np.ndarray  # (T, B, G*H)
-
-
-def backpropagate_through_time(
-    cell: str,
-    weights: RecurrentWeights,
-    inputs: np.ndarray,
-    h0: np.ndarray,
-    target: np.ndarray,
-    c0: np.ndarray | None = None,
-) -> BPTTResult:
-    """Run the cell over ``inputs`` (T, B, I) from ``h0`` (B, H) and backpropagate the
-    last-step loss against ``target`` (B, H), keeping the gradient of every state.
-
-    Take explicit weights and states (no seed), so tests can feed the same numbers to
-    an independent implementation. ``c0`` is the LSTM's initial cell state (zeros when
-    omitted) and is ignored by the other cells.
-    """
-    forward_step, backward_step = _CELL_STEPS[cell]
-    if cell == "lstm" and c0 is None:
-        c0 = np.zeros_like(h0)
-    forward = _run_forward(forward_step, weights, inputs, h0, c0 if cell == "lstm" else None)
-    batch = inputs.shape[1]
-    residual = forward.hidden[-1] - target  # (B, H)
-    loss = 0.5 * float(np.sum(residual**2)) / batch
-    backward = _run_backward(backward_step, weights, forward, residual / batch)
-    return BPTTResult(
-        loss=loss,
-        grads=_parameter_gradients(inputs, forward, backward),
-        hidden=forward.hidden,
-        cell_state=forward.cell_state,
-        grad_h=backward.grad_h,
-        grad_c=backward.grad_c,
-        tanh_outputs=forward.tanh_outputs,
-    )
-
-
-def _run_forward(
-    forward_step: Callable[..., _Step],
-    weights: RecurrentWeights,
-    inputs: np.ndarray,
-    h0: np.ndarray,
-    c0: np.ndarray | None,
-) -> _Forward:
-    """Run the cell over every step, keeping the states and what backward needs."""
-    # The input projection does not depend on the state: one matmul for all steps.
-    x_in = inputs @ weights.weight_ih.T + weights.bias_ih  # (T, B, G*H)
-    hs, cs, caches, tanh_outputs = [h0], [c0], [], []
-    for t in range(inputs.shape[0]):
-        step = forward_step(weights, x_in[t], hs[-1], cs[-1])
-        hs.append(step.h)
-        cs.append(step.c)
-        caches.append(step.cache)
-        tanh_outputs.append(np.concatenate(step.tanh, axis=-1) if step.tanh else h0[:, :0])
-    cell_state = None if c0 is None else np.stack(cs)
-    return _Forward(x_in, np.stack(hs), cell_state, caches, np.stack(tanh_outputs))
-
-
-def _run_backward(
-    backward_step: Callable[..., _StepGrads],
-    weights: RecurrentWeights,
-    forward: _Forward,
-    grad_last: np.ndarray,
-) -> _Backward:
-    """Walk back from dL/dh_T = ``grad_last`` (B, H) to dL/dh_0, step by step."""
-    hidden, is_lstm = forward.hidden, forward.cell_state is not None
-    steps = hidden.shape[0] - 1
-    grad_h = np.empty_like(hidden)
-    grad_h[steps] = grad_last
-    grad_c = np.empty_like(hidden) if is_lstm else None
-    # no c_{T+1}: nothing carried into c_T
-    dc_carry = np.zeros_like(grad_last) if is_lstm else None
-    d_input = np.empty_like(forward.x_in)  # (T, B, G*H)
-    d_recurrent = np.empty_like(forward.x_in)
-    # Array index t-1 holds step t, which mapped (x_t, h_{t-1}) to h_t. Walking t = T..1
-    # turns the total dL/dh_t (complete, since only step t+1 reads h_t) into dL/dh_{t-1}.
-    for t in range(steps, 0, -1):
-        grads = backward_step(weights, forward.caches[t - 1], grad_h[t], dc_carry)
-        d_input[t - 1], d_recurrent[t - 1] = grads.d_input, grads.d_recurrent
-        grad_h[t - 1] = grads.dh_direct + grads.d_recurrent @ weights.weight_hh
-        if is_lstm:
-            grad_c[t], dc_carry = grads.dc, grads.dc_prev
-    if is_lstm:
-        grad_c[0] = dc_carry  # c_0 feeds only c_1
-    return _Backward(grad_h, grad_c, d_input, d_recurrent)
-
-
-def _parameter_gradients(
-    inputs: np.ndarray, forward: _Forward, backward: _Backward
-) -> dict[str, np.ndarray]:
-    """Sum every step's contribution to the weights' gradients; add the initial states'."""
-    grads = {
-        "weight_ih": np.tensordot(backward.d_input, inputs, axes=([0, 1], [0, 1])),  # (G*H, I)
-        "weight_hh": np.tensordot(backward.d_recurrent, forward.hidden[:-1],
-                                  axes=([0, 1], [0, 1])),
-        "bias_ih": backward.d_input.sum(axis=(0, 1)),
-        "bias_hh": backward.d_recurrent.sum(axis=(0, 1)),
-        "h0": backward.grad_h[0],
-    }
-    if backward.grad_c is not None:
-        grads["c0"] = backward.grad_c[0]
-    return grads

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from . import initializers
-from .activations import NAMES
+from .activations import LEAKY_RELU_SLOPE, NAMES, with_leak
 from .core import (
     FieldError,
     Simulation,
@@ -39,7 +39,7 @@ from .core import (
     result_header,
     too_costly,
 )
-from .network import backpropagate, build_network
+from .network import BN_EPS, backpropagate, build_network
 
 SLUG = "training_dynamics"
 TEACHER_WIDTH = 16
@@ -58,7 +58,12 @@ class TrainingParams:
     depth: int = param(8, doc="Number of hidden layers.", minimum=1, maximum=20)
     width: int = param(32, doc="Units per hidden layer (and input size).", minimum=2, maximum=128)
     activation: str = param("tanh", doc="Activation of the hidden layers.", choices=NAMES)
-    init: str = param("normal", doc="Weight initialization scheme.", choices=initializers.SCHEMES)
+    init: str = param(
+        "normal",
+        doc="Weight initialization scheme (pytorch_default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) "
+        "for weights and biases, as nn.Linear; orthogonal: Haar-random orthonormal W).",
+        choices=initializers.MLP_SCHEMES,
+    )
     init_std: float = param(
         0.3,
         doc="Standard deviation of every weight when init is 'normal' (ignored otherwise).",
@@ -83,6 +88,32 @@ class TrainingParams:
         maximum=1e3,
         log_scale=True,
     )
+    init_gain: float = param(
+        1.0,
+        doc="Multiplier of every weight matrix drawn by the scheme (orthogonal's gain).",
+        minimum=1e-3,
+        maximum=10.0,
+        log_scale=True,
+    )
+    leaky_relu_slope: float = param(
+        LEAKY_RELU_SLOPE,
+        doc="Slope a of the leaky ReLU for negative inputs (leaky_relu only).",
+        minimum=0.0,
+        maximum=1.0,
+    )
+    he_gain_for: str = param(
+        "relu",
+        doc="Gain of the He schemes: 'relu' sqrt(2) whatever the activation, 'leaky_relu' "
+        "sqrt(2 / (1 + a^2)) with a = leaky_relu_slope (torch's kaiming init).",
+        choices=("relu", "leaky_relu"),
+    )
+    batch_norm_eps: float = param(
+        BN_EPS,
+        doc="The eps of batch norm, u = (z - mean) / sqrt(var + eps).",
+        minimum=1e-12,
+        maximum=1.0,
+        log_scale=True,
+    )
 
     def check(self) -> dict[str, FieldError]:
         """Refuse minibatches larger than the data set, BN on one example, slow runs."""
@@ -95,6 +126,11 @@ class TrainingParams:
             formula = f"steps × depth × (width² × batch_size + {LAYER_OVERHEAD})"
             return {"steps": too_costly(formula, cost, MAX_COST)}
         return {}
+
+    @property
+    def he_gain(self) -> float:
+        """Return the gain the He schemes use under ``he_gain_for``."""
+        return initializers.he_gain(self.he_gain_for, self.leaky_relu_slope)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -161,18 +197,26 @@ def global_norm(grads: list[np.ndarray]) -> float:
     return math.sqrt(sum(float(np.vdot(grad, grad)) for grad in grads))
 
 
-def run(params: TrainingParams, seed: int) -> TrainingResult:
-    """Train from ``seed`` and record every step; stop quietly at the first inf or NaN."""
-    weight_seed, data_seed, batch_seed = np.random.SeedSequence(seed).spawn(3)
-    inputs, targets = draw_data_set(np.random.default_rng(data_seed), params.samples, params.width)
+def draw_network(params: TrainingParams, rng: np.random.Generator):
+    """Return the student's initial (weights, biases): ``depth`` layers, one output."""
     sizes = [params.width] * (params.depth + 1) + [1]
-    weights, biases = build_network(
-        np.random.default_rng(weight_seed),
+    return build_network(
+        rng,
         sizes,
         init=params.init,
         init_std=params.init_std,
         batch_norm=params.batch_norm,
+        gain=params.init_gain,
+        he_gain=params.he_gain,
     )
+
+
+def run(params: TrainingParams, seed: int) -> TrainingResult:
+    """Train from ``seed`` and record every step; stop quietly at the first inf or NaN."""
+    weight_seed, data_seed, batch_seed = np.random.SeedSequence(seed).spawn(3)
+    inputs, targets = draw_data_set(np.random.default_rng(data_seed), params.samples, params.width)
+    weights, biases = draw_network(params, np.random.default_rng(weight_seed))
+    activation = with_leak(params.activation, params.leaky_relu_slope)
     parameters = [p for pair in zip(weights, biases, strict=True) for p in pair if p is not None]
     batch_rng = np.random.default_rng(batch_seed)
     losses, grad_norms, clipped_norms = [], [], []
@@ -185,8 +229,9 @@ def run(params: TrainingParams, seed: int) -> TrainingResult:
                 biases,
                 inputs[batch],
                 targets[batch],
-                activation=params.activation,
+                activation=activation,
                 batch_norm=params.batch_norm,
+                batch_norm_eps=params.batch_norm_eps,
             )
             grads = result.parameter_grads
             total_norm = global_norm(grads)

@@ -173,6 +173,14 @@ EXPECTED_KEYS = {
     "activation_stds",
     "saturated_fractions",
     "dead_fractions",
+    "loss_convention",
+    "loss_definition",
+    "preactivation_grad_norms",
+    "output_grad_norm",
+    "weight_grad_rms_per_example",
+    "input_mean_square",
+    "weight_spectral_norms",
+    "jacobian_singular_values",
 }
 
 
@@ -224,11 +232,18 @@ def test_batch_size_does_not_change_the_weights():
         ({"depth": 61}, "depth", "max_value"),
         ({"width": 513}, "width", "max_value"),
         ({"activation": "swish"}, "activation", "invalid_choice"),
-        ({"init": "orthogonal"}, "init", "invalid_choice"),
+        ({"init": "lecun_normal"}, "init", "invalid_choice"),
+        ({"loss": "cross_entropy"}, "loss", "invalid_choice"),
+        ({"input_distribution": "cauchy"}, "input_distribution", "invalid_choice"),
+        ({"leaky_relu_slope": 1.5}, "leaky_relu_slope", "max_value"),
+        ({"batch_norm_eps": 0.0}, "batch_norm_eps", "min_value"),
+        ({"outputs": 0}, "outputs", "min_value"),
+        ({"input_size": 513}, "input_size", "max_value"),
+        ({"depth": 30, "width": 512, "spectra": True}, "width", "too_costly"),
         ({"init_std": 0.0}, "init_std", "min_value"),
         ({"batch_size": "many"}, "batch_size", "invalid_type"),
         ({"batch_norm": True, "batch_size": 1}, "batch_size", "batch_norm_needs_two"),
-        ({"depth": 60, "width": 512, "batch_size": 64}, "width", "too_costly"),
+        ({"depth": 60, "width": 512, "batch_size": 128}, "width", "too_costly"),
     ],
 )
 def test_invalid_params_are_refused_with_field_codes(raw, field, code):

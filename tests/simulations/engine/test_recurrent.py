@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from simulations.engine import recurrent
+from simulations.engine.bptt import backpropagate_through_time
 from simulations.engine.core import ENGINE_VERSION, ParameterError, validate
 from simulations.engine.recurrent import RecurrentParams, run
 from simulations.engine.recurrent_cells import (
     CELLS,
     GATES,
     RecurrentWeights,
-    backpropagate_through_time,
 )
 
 SEEDS = range(5)
@@ -255,8 +255,11 @@ def test_larger_forget_bias_carries_lstm_gradient_further(seed):
         ({"recurrent_matrix": "uniform"}, "recurrent_matrix", "invalid_choice"),
         ({"input_scale": -1.0}, "input_scale", "min_value"),
         ({"input_scale": 6.0}, "input_scale", "max_value"),
-        ({"forget_bias": -6.0}, "forget_bias", "min_value"),
-        ({"forget_bias": 6.0}, "forget_bias", "max_value"),
+        ({"forget_bias": -21.0}, "forget_bias", "min_value"),
+        ({"forget_bias": 21.0}, "forget_bias", "max_value"),
+        ({"update_bias": 21.0}, "update_bias", "max_value"),
+        ({"init": "xavier"}, "init", "invalid_choice"),
+        ({"loss": "mean_squared_error"}, "loss", "invalid_choice"),
         ({"forget_bias": True}, "forget_bias", "invalid_type"),
         ({"depth": 3}, "depth", "unknown"),
         (

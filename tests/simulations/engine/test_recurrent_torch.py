@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from simulations.engine.bptt import backpropagate_through_time
 from simulations.engine.recurrent_cells import (
     CELLS,
     GATES,
     RecurrentWeights,
-    backpropagate_through_time,
 )
 
 torch = pytest.importorskip("torch")
