@@ -38,6 +38,15 @@ PARAM_LABELS = {
     "samples": _("Training examples"),
     "epsilon": _("Finite-difference step"),
     "seed": _("Seed"),
+    "init_gain": _("Initialization gain"),
+    "leaky_relu_slope": _("Leaky ReLU slope"),
+    "he_gain_for": _("He gain for"),
+    "batch_norm_eps": _("Batch norm ε"),
+    "input_distribution": _("Input distribution"),
+    "outputs": _("Output units"),
+    "loss": _("Loss"),
+    "spectra": _("Singular values"),
+    "update_bias": _("Update gate bias (GRU)"),
 }
 
 PARAM_HELP = {
@@ -71,6 +80,21 @@ PARAM_HELP = {
     "epsilon": _("Step of the central finite differences: too large and too small both "
                  "fail."),
     "seed": _("The same seed gives the same numbers."),
+    "init_gain": _("Multiplies every weight matrix the initialization draws (1 keeps the "
+                   "scheme's own scale)."),
+    "leaky_relu_slope": _("Slope of the leaky ReLU for negative inputs."),
+    "he_gain_for": _("Which gain the He schemes use: √2 (ReLU) or √(2/(1+a²)) with the leaky "
+                     "ReLU's slope a."),
+    "batch_norm_eps": _("Small constant added to the batch variance before its square root."),
+    "input_distribution": _("Distribution of the input entries; every choice has mean 0 and "
+                            "variance 1."),
+    "outputs": _("Number of linear output units."),
+    "loss": _("Which loss the backward pass starts from: its definition is shown with the "
+              "results."),
+    "spectra": _("Also compute each weight matrix's largest singular value and the singular "
+                 "values of the input–output Jacobian (costs more)."),
+    "update_bias": _("Added to the bias of the GRU's update gate: large values keep the state "
+                     "(and its gradient) from step to step."),
 }
 
 CHOICE_LABELS = {
@@ -92,6 +116,14 @@ CHOICE_LABELS = {
     "none": _("none"),
     "norm": _("by global norm"),
     "value": _("by value"),
+    "pytorch_default": _("PyTorch's default (uniform, ±1/√fan-in)"),
+    "scaled": _("scaled to the spectral radius"),
+    "sigmoid_rnn": _("vanilla RNN (sigmoid)"),
+    "uniform": _("uniform"),
+    "sign": _("±1 (random signs)"),
+    "half_squared_error": _("half squared error, batch mean"),
+    "mean_squared_error": _("mean squared error (PyTorch's MSELoss)"),
+    "probe": _("random probe (measures the backward signal)"),
 }
 
 
