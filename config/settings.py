@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "course",
     "quizzes",
+    "progress",
     "simulations",
 ]
 

@@ -7,6 +7,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from api.errors import unknown_api_endpoint
+from course import urls as course_urls
+from progress import urls as progress_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -20,7 +22,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("course.urls")),
+    # Progress's pages keep the URL names they had in the course app (course:my_progress).
+    path("", include((course_urls.urlpatterns + progress_urls.urlpatterns, "course"))),
     path("lab/", include("simulations.urls")),
     path("", include("quizzes.urls")),
     path("", include("accounts.urls")),

@@ -6,12 +6,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from progress.services import mark_lesson_read
 from quizzes.exercises import lesson_exercises
 
 from .figures import embed_figures
 from .models import Course, Lesson
 from .navigation import next_lesson, previous_lesson
-from .services import mark_lesson_read
 
 
 def course_list(request):
