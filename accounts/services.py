@@ -1,4 +1,5 @@
-"""Create learners and issue or revoke their API tokens: one path for the web and the app."""
+"""Create learners, issue or revoke their API tokens (one path for the web and the app),
+and lock a learner while their answers and progress are written."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in
 from knox.models import get_token_model
+
+from storage import sql
 
 
 @dataclass(frozen=True)
@@ -35,3 +38,16 @@ def issue_token(*, user: AbstractBaseUser, request=None) -> IssuedToken:
     instance, token = get_token_model().objects.create(user=user)
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     return IssuedToken(token=token, expiry=instance.expiry, user=user)
+
+
+def lock_learner(user: AbstractBaseUser) -> None:
+    """Take the learner's row lock for the rest of the transaction.
+
+    Everything that counts a learner's answers or completes their lessons takes it first
+    (quizzes' answers, progress's completions), so that one learner's writes happen one at
+    a time and the locks are always taken in the same order: the user row first. It lives
+    with the user because both of those apps need it and neither may import the other.
+    A no-op on SQLite, whose writes are serialized anyway; sent as SQL (storage/sql.py)
+    because every answer takes it.
+    """
+    sql.lock_row(get_user_model(), user.pk)

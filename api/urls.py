@@ -7,7 +7,7 @@ app_name = "api"
 urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("course.api_urls")),
-    path("", include("course.progress_api_urls")),
+    path("", include("progress.api_urls")),
     path("", include("quizzes.api_urls")),
     path("", include("classroom.api_urls")),
     path("", include("simulations.api_urls")),

@@ -65,7 +65,6 @@ class Stages:
         import redis.client
         from rest_framework import views
 
-        from course import services as course_services
         from quizzes import api_views, attempt_serializers, idempotency, services
         from storage import sql
 
@@ -76,7 +75,7 @@ class Stages:
             (api_views.AnswerSerializer, "is_valid", "the body's validation"),
             (idempotency, "respond_once", "respond_once: record, serialize, store, commit"),
             (api_views, "record_attempt", "record_attempt: lock, tries, grade, insert"),
-            (course_services.sql, "lock_row", "the learner's lock"),
+            (sql, "lock_row", "the learner's lock"),
             (services, "_history", "the tries"),
             (services, "question_snapshot", "the question's snapshot"),
             (sql, "insert", "the two inserts (attempt, stored response)"),

@@ -172,7 +172,7 @@ def prepare(database: str) -> dict:
     from knox.models import AuthToken
 
     from accounts.services import issue_token
-    from course.models import LessonProgress
+    from progress.models import LessonProgress
     from quizzes.models import Attempt, IdempotencyKey, Question, Variant
 
     create_database(database)

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from course.figures import embed_figures
 from course.models import Lesson
 from course.navigation import next_lesson, previous_lesson
-from course.services import mark_lesson_read
+from progress.services import mark_lesson_read
 from quizzes.exercises import lesson_exercises
 
 

@@ -12,7 +12,9 @@ from drf_spectacular.views import (
 
 from accounts.forms import AdminLoginForm, LoginForm
 from api.errors import unknown_api_endpoint
+from course import urls as course_urls
 from ops import health
+from progress import urls as progress_urls
 
 # Admin logins count toward the same login limit as every other (accounts/login_guard.py).
 admin.site.login_form = AdminLoginForm
@@ -34,7 +36,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("course.urls")),
+    # Progress's pages keep the URL names they had in the course app (course:my_progress).
+    path("", include((course_urls.urlpatterns + progress_urls.urlpatterns, "course"))),
     path("lab/", include("simulations.urls")),
     path("", include("classroom.urls")),
     path("", include("accounts.urls")),

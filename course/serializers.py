@@ -75,6 +75,25 @@ class CourseReferenceSerializer(serializers.ModelSerializer):
         fields = ["slug", "title", "url"]
 
 
+# A lesson named where another answer points at it (the lesson to continue with). No
+# docstring: drf-spectacular would publish it, and the schema says what it always said.
+class LessonReferenceSerializer(serializers.Serializer):
+    number = serializers.CharField(source="full_number", help_text=NUMBER_HELP)
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField(help_text="The lesson in the API.")
+    web_url = serializers.SerializerMethodField(help_text="The lesson's web page.")
+
+    def get_url(self, lesson: Lesson) -> str:
+        return reverse("api:lesson-detail", request=self.context.get("request"),
+                       kwargs={"course_slug": lesson.course.slug, "lesson_slug": lesson.slug})
+
+    def get_web_url(self, lesson: Lesson) -> str:
+        request = self.context.get("request")
+        path = lesson.get_absolute_url()
+        return request.build_absolute_uri(path) if request is not None else path
+
+
 class CourseDetailSerializer(serializers.ModelSerializer):
     """A course's table of contents: its chapters and their lessons, in reading order."""
 

@@ -17,8 +17,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from course.markdown import render_markdown
-from course.progress_serializers import LessonReferenceSerializer
-from course.serializers import LessonSummarySerializer
+from course.serializers import LessonReferenceSerializer, LessonSummarySerializer
 
 from . import grading
 from .learner_questions import solution_data

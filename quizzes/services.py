@@ -3,8 +3,8 @@
 :func:`record_attempt` is what every interface calls to answer (the web form and the
 REST API): it finds the learner's variant (:mod:`quizzes.learner_variants`), snapshots
 the question in their language, grades with :func:`quizzes.grading.grade` and, for a
-logged-in learner, stores the attempt and, when it is correct, refreshes the lesson's
-completion in the same transaction (``course.services.refresh_lesson_completion``).
+logged-in learner, stores the attempt and calls :data:`ATTEMPT_RECORDED_HOOKS` in the
+same transaction (the progress app refreshes the lesson's completion there).
 Anonymous learners get the same feedback and nothing is stored.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,12 +21,18 @@ from django.db import connection, transaction
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 
-from course.services import lock_learner, refresh_lesson_completion
+from accounts.services import lock_learner
 from storage import sql
 
 from . import grading, variants
 from .learner_variants import LearnerVariant, choices_of, learner_variant
 from .models import Attempt, Choice, Question
+
+# Apps above quizzes (progress) act on a stored attempt through these hooks, called with
+# it inside the answer's transaction and under the learner's lock, so that what they
+# write is rolled back with the answer; quizzes imports none of them. Registered in their
+# AppConfig.ready, as course.importer.LESSON_HOOKS are.
+ATTEMPT_RECORDED_HOOKS: list[Callable[[Attempt], None]] = []
 
 
 @dataclasses.dataclass(frozen=True)
@@ -198,8 +204,8 @@ def record_attempt(
                       "outcome": outcome.to_dict()},
         )
         sql.insert(attempt)  # as attempt.save() would, without the query compiler
-        if outcome.correct:  # the lesson may now be completed (and the course certified)
-            refresh_lesson_completion(user=user, lesson=question.lesson)
+        for hook in ATTEMPT_RECORDED_HOOKS:  # a correct answer may complete the lesson
+            hook(attempt)
         used += counts
         return AttemptResult(outcome, snapshot, variant, attempt, tries_used=used,
                              tries_left=_tries_left(question, used),

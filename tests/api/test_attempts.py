@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.throttling import ScopedRateThrottle
 
-from course.models import LessonProgress
+from progress.models import LessonProgress
 from quizzes.models import Attempt, Question, Variant
 
 from .conftest import choice_id

@@ -234,9 +234,9 @@ def test_replays_and_409s_do_not_use_up_the_learners_allowance(
         retries.append(post(learner_api, quiz.single, body, key="first"))
         return record_attempt(**kwargs)
 
-    monkeypatch.setattr("quizzes.api_views.record_attempt", answer_slowly)
+    monkeypatch.setattr("classroom.api_views.record_attempt", answer_slowly)
     assert post(learner_api, quiz.single, body, key="first").status_code == 201
-    monkeypatch.setattr("quizzes.api_views.record_attempt", record_attempt)
+    monkeypatch.setattr("classroom.api_views.record_attempt", record_attempt)
     assert retries[0].status_code == 409
     for _retry in range(5):
         assert post(learner_api, quiz.single, body, key="first")["Idempotent-Replayed"] == "true"

@@ -1,23 +1,19 @@
 """Fixtures of the progress and certificate tests: a learner, a small course with
-questions, answering as the lesson page does, and the API routes as the lead will wire them."""
+questions, and answering as the lesson page does."""
 
 from __future__ import annotations
 
-import sys
 import types
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import include, path
 
 from course.models import Lesson
-from course.services import refresh_lesson_completion
 from quizzes.models import Choice, Question
 from quizzes.services import record_attempt
 
 PASSWORD = "correct horse battery staple"
-TEST_URLCONF = "tests_progress_urlconf"
 
 
 @pytest.fixture
@@ -48,13 +44,12 @@ def add_question():
 
 
 def answer_question(user, question: Question, *, right: bool = True):
-    """Answer as the quizzes app will once wired: the attempt, then the lesson's completion,
-    in one transaction (see docs/progress.md, "Wiring")."""
+    """Answer as the lesson page does: quizzes records the attempt and, in its transaction,
+    calls progress's hook, which refreshes the lesson's completion (docs/progress.md,
+    "Wiring")."""
     choice = question.choices.get(is_correct=right)
     with transaction.atomic():
-        result = record_attempt(question=question, user=user, answer=choice.pk, language="pt-br")
-        refresh_lesson_completion(user=user, lesson=question.lesson)
-    return result
+        return record_attempt(question=question, user=user, answer=choice.pk, language="pt-br")
 
 
 @pytest.fixture
@@ -74,26 +69,3 @@ def small_course(make_lesson, add_question):
     }
     return types.SimpleNamespace(course=first.course, lessons=[first, second, third],
                                  questions=questions)
-
-
-def _progress_urlconf() -> types.ModuleType:
-    import api.urls
-    import config.urls
-    import course.progress_api_urls
-
-    module = types.ModuleType(TEST_URLCONF)
-    api_routes = list(api.urls.urlpatterns) + list(course.progress_api_urls.urlpatterns)
-    module.urlpatterns = [path("api/v1/", include((api_routes, "api")))] + list(
-        config.urls.urlpatterns
-    )
-    for name in ("handler400", "handler403", "handler404", "handler500"):
-        setattr(module, name, getattr(config.urls, name))
-    return module
-
-
-@pytest.fixture
-def api_routes(settings):
-    """Serve course/progress_api_urls.py under /api/v1/ in the ``api`` namespace, as
-    api/urls.py will once the lead includes it there."""
-    sys.modules.setdefault(TEST_URLCONF, _progress_urlconf())
-    settings.ROOT_URLCONF = TEST_URLCONF

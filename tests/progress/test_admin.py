@@ -1,12 +1,12 @@
-"""Instructors see progress and revoke certificates in the admin (course/admin.py)."""
+"""Instructors see progress and revoke certificates in the admin (progress/admin.py)."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, User
 
-from course.models import Certificate
-from course.services import issue_certificate, mark_lesson_read
+from progress.models import Certificate
+from progress.services import issue_certificate, mark_lesson_read
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def certificate(learner, small_course):
 
 def test_an_instructor_revokes_a_certificate_with_a_reason(client, instructor, certificate):
     client.force_login(instructor)
-    url = "/admin/course/certificate/"
+    url = "/admin/progress/certificate/"
     action = {"action": "revoke", "_selected_action": [certificate.pk]}
     confirm = client.post(url, action)
     assert confirm.status_code == 200 and certificate.code in confirm.content.decode()
@@ -45,19 +45,19 @@ def test_an_instructor_revokes_a_certificate_with_a_reason(client, instructor, c
 
 def test_certificates_are_never_added_edited_or_deleted_by_hand(client, instructor, certificate):
     client.force_login(instructor)
-    assert client.get("/admin/course/certificate/add/").status_code == 403
-    page = client.get(f"/admin/course/certificate/{certificate.pk}/change/")
+    assert client.get("/admin/progress/certificate/add/").status_code == 403
+    page = client.get(f"/admin/progress/certificate/{certificate.pk}/change/")
     assert page.status_code == 200
     assert 'name="learner_name"' not in page.content.decode()  # read-only
-    assert client.get(f"/admin/course/certificate/{certificate.pk}/delete/").status_code == 403
+    assert client.get(f"/admin/progress/certificate/{certificate.pk}/delete/").status_code == 403
     assert Certificate.objects.count() == 1
 
 
 def test_lesson_progress_is_a_read_only_list(client, instructor, learner, small_course):
     progress = mark_lesson_read(user=learner, lesson=small_course.lessons[0])
     client.force_login(instructor)
-    page = client.get("/admin/course/lessonprogress/")
+    page = client.get("/admin/progress/lessonprogress/")
     assert page.status_code == 200 and "ana.s" in page.content.decode()
-    assert client.get("/admin/course/lessonprogress/add/").status_code == 403
-    change = client.get(f"/admin/course/lessonprogress/{progress.pk}/change/")
+    assert client.get("/admin/progress/lessonprogress/add/").status_code == 403
+    change = client.get(f"/admin/progress/lessonprogress/{progress.pk}/change/")
     assert change.status_code == 200 and 'name="read_at' not in change.content.decode()

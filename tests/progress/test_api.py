@@ -1,4 +1,4 @@
-"""The learner's progress and certificates in the API (course/progress_api.py), and that
+"""The learner's progress and certificates in the API (progress/api_views.py), and that
 the API and the web page give the same numbers."""
 
 from __future__ import annotations
@@ -9,12 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.services import issue_token
-from course.models import LessonProgress
-from course.services import issue_certificate, mark_lesson_read, revoke_certificate
+from progress.models import LessonProgress
+from progress.services import issue_certificate, mark_lesson_read, revoke_certificate
 
 from .conftest import PASSWORD
-
-pytestmark = pytest.mark.usefixtures("api_routes")
 
 
 @pytest.fixture

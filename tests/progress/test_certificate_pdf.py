@@ -1,4 +1,5 @@
-"""The certificate PDF (course/certificate_pdf.py): A4 landscape, either language, the
+"""The certificate PDF (progress/certificate_pdf.py, with certificate_text.py,
+certificate_page.py and certificate_layout.py): A4 landscape, either language, the
 verification URL printed and linked, the same bytes every time."""
 
 from __future__ import annotations
@@ -12,16 +13,15 @@ from datetime import UTC, date, datetime
 import pytest
 from django.utils import translation
 
-from course.certificate_pdf import (
+from progress.certificate_pdf import certificate_pdf, draw_certificate
+from progress.certificate_text import (
     CertificateText,
-    certificate_pdf,
     certificate_text,
-    draw_certificate,
     format_study_time,
     long_date,
     write_certificate,
 )
-from course.services import issue_certificate
+from progress.services import issue_certificate
 
 URL = "https://gradiente.example/{lang}/certificates/7K2MQ-X9P4T-WA8HN-C3RDE/"
 

@@ -9,8 +9,8 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
-from course.models import Certificate, LessonProgress
-from course.services import issue_certificate, mark_lesson_read, refresh_lesson_completion
+from progress.models import Certificate, LessonProgress
+from progress.services import issue_certificate, mark_lesson_read, refresh_lesson_completion
 from quizzes.models import Attempt
 
 from .conftest import answer_question

@@ -1,5 +1,5 @@
 """The learner's progress page, the lesson page marking a read, and the public
-certificate pages (course/progress_views.py, course/certificate_views.py)."""
+certificate pages (progress/views.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from course.models import Certificate, LessonProgress
-from course.services import issue_certificate, mark_lesson_read, revoke_certificate
+from progress.models import Certificate, LessonProgress
+from progress.services import issue_certificate, mark_lesson_read, revoke_certificate
 
 from .conftest import PASSWORD
 

@@ -1,4 +1,5 @@
-"""The one computation of a learner's progress (course/progress.py): numbers and queries."""
+"""The one computation of a learner's progress (progress/learner_progress.py): numbers
+and queries."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from course.models import Chapter, Course, Lesson
-from course.progress import NOT_ISSUED, VALID, learner_progress, percent
-from course.services import mark_lesson_read
+from progress.learner_progress import NOT_ISSUED, VALID, learner_progress, percent
+from progress.services import mark_lesson_read
 from quizzes.models import Attempt, Question
 
 

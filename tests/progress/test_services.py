@@ -1,4 +1,4 @@
-"""Completion rules, idempotent reporting and automatic issuance (course/services.py)."""
+"""Completion rules, idempotent reporting and automatic issuance (progress/services.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from course.models import Certificate, LessonProgress
-from course.services import (
+from progress.models import Certificate, LessonProgress
+from progress.services import (
     issue_certificate,
     mark_lesson_read,
     refresh_lesson_completion,
@@ -185,7 +185,7 @@ def test_the_database_refuses_a_second_certificate_for_the_same_course(
 
 
 def test_codes_are_unguessable_and_distinct(db):
-    from course.models import CERTIFICATE_ALPHABET, new_certificate_code
+    from progress.models import CERTIFICATE_ALPHABET, new_certificate_code
 
     codes = {new_certificate_code() for _ in range(2000)}
     assert len(codes) == 2000

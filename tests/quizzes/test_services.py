@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
-from course.models import LessonProgress
+from progress.models import LessonProgress
 from quizzes import learner_variants
 from quizzes.learner_variants import learner_variant
 from quizzes.models import Attempt, Question, Variant

@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, OuterRef, Q, Subquery
 
+from course.models import Chapter, Course, Lesson
 from quizzes.models import Attempt, Question
 
-from .models import Certificate, Chapter, Course, Lesson, LessonProgress
+from .models import Certificate, LessonProgress
 
 NOT_ISSUED = "not_issued"
 VALID = "valid"

@@ -9,10 +9,11 @@ The rules (docs/progress.md):
 - A course is complete when all its lessons are; its certificate is then issued, once.
 
 Every function here is safe to call again: reporting the same thing twice changes nothing.
-Writes take the learner's user row lock first, as ``quizzes.services.record_attempt``
-does, so that a learner's answers and completions are checked one at a time (two devices
-sending the last two answers at once: the second sees the first's completion) and the
-locks are always taken in the same order (user row, then progress rows, then certificate).
+Writes take the learner's lock first (``accounts.services.lock_learner``), as
+``quizzes.services.record_attempt`` does, so that a learner's answers and completions are
+checked one at a time (two devices sending the last two answers at once: the second sees
+the first's completion) and the locks are always taken in the same order (user row, then
+progress rows, then certificate).
 """
 
 from __future__ import annotations
@@ -20,17 +21,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
+from accounts.services import lock_learner
+from course.models import Course, Lesson
 from quizzes.models import Attempt, Question
-from storage import sql
 
-from .models import Certificate, Course, Lesson, LessonProgress
+from .models import Certificate, LessonProgress
 
 
 def mark_lesson_read(
@@ -54,6 +55,17 @@ def mark_lesson_read(
             progress.read_at = at
             progress.save(update_fields=["read_at"])
         return _complete_if_done(user=user, lesson=lesson, progress=progress, at=at)
+
+
+def complete_lesson_after_attempt(attempt: Attempt) -> None:
+    """Refresh the lesson's completion after a correct answer is stored.
+
+    Registered in ``quizzes.services.ATTEMPT_RECORDED_HOOKS`` (apps.py), so it runs
+    inside the answer's transaction, under the learner's lock the answer already holds.
+    A wrong answer cannot complete anything: it costs no query.
+    """
+    if attempt.is_correct:
+        refresh_lesson_completion(user=attempt.user, lesson=attempt.question.lesson)
 
 
 def refresh_lesson_completion(
@@ -131,12 +143,6 @@ def course_study_minutes(course: Course) -> int:
     """
     field = build_localized_fieldname("reading_minutes", settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
     return Lesson.objects.filter(course=course).aggregate(minutes=Sum(field))["minutes"] or 0
-
-
-def lock_learner(user: AbstractBaseUser) -> None:
-    """Take the learner's row lock for the rest of the transaction (a no-op on SQLite,
-    whose writes are serialized anyway). Every answer takes it: as SQL (storage/sql.py)."""
-    sql.lock_row(get_user_model(), user.pk)
 
 
 def _complete_if_done(

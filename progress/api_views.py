@@ -1,7 +1,7 @@
 """The API's "me" routes: the learner's progress, reporting a lesson read, certificates.
 
-Configuration and one call each: the numbers come from :func:`course.progress.
-learner_progress`, the writes from :mod:`course.services`, as on the web pages.
+Configuration and one call each: the numbers come from :func:`progress.learner_progress.
+learner_progress`, the writes from :mod:`progress.services`, as on the web pages.
 """
 
 from __future__ import annotations
@@ -13,14 +13,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.pagination import PageNumberPagination
+from course.models import Course, Lesson
 
-from .models import Course, Lesson
-from .progress import learner_progress
-from .progress_serializers import (
-    CertificateSerializer,
-    CourseProgressSerializer,
-    LessonProgressSerializer,
-)
+from .learner_progress import learner_progress
+from .serializers import CertificateSerializer, CourseProgressSerializer, LessonProgressSerializer
 from .services import mark_lesson_read
 
 COURSE_SLUG = OpenApiParameter("course_slug", str, OpenApiParameter.PATH,

@@ -1,6 +1,6 @@
 """A learner's progress and certificates as the app reads them; fields listed one by one.
 
-They serialize what :func:`course.progress.learner_progress` computed (the web page shows
+They serialize what :func:`progress.learner_progress.learner_progress` computed (the web page shows
 the same objects), so the two can never disagree.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
-from .models import Certificate, Lesson
-from .progress import NOT_ISSUED, REVOKED, VALID
-from .serializers import CourseReferenceSerializer
+from course.serializers import CourseReferenceSerializer, LessonReferenceSerializer
+
+from .learner_progress import NOT_ISSUED, REVOKED, VALID
+from .models import Certificate
 
 NUMBER_HELP = 'As the book numbers it: "18.8".'
 CERTIFICATE_STATUSES = [NOT_ISSUED, VALID, REVOKED]
@@ -21,21 +21,6 @@ CERTIFICATE_STATUSES = [NOT_ISSUED, VALID, REVOKED]
 def _absolute(serializer: serializers.Serializer, path: str) -> str:
     request = serializer.context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
-
-
-class LessonReferenceSerializer(serializers.Serializer):
-    number = serializers.CharField(source="full_number", help_text=NUMBER_HELP)
-    slug = serializers.SlugField()
-    title = serializers.CharField()
-    url = serializers.SerializerMethodField(help_text="The lesson in the API.")
-    web_url = serializers.SerializerMethodField(help_text="The lesson's web page.")
-
-    def get_url(self, lesson: Lesson) -> str:
-        return reverse("api:lesson-detail", request=self.context.get("request"),
-                       kwargs={"course_slug": lesson.course.slug, "lesson_slug": lesson.slug})
-
-    def get_web_url(self, lesson: Lesson) -> str:
-        return _absolute(self, lesson.get_absolute_url())
 
 
 class LessonStatusSerializer(serializers.Serializer):

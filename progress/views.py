@@ -1,11 +1,13 @@
-"""Certificates in public: the verification page anyone can open with a code, and the PDF.
+"""The learner's progress page, and certificates in public: the verification page anyone
+can open with a code, and the PDF.
 
-Both show only what the certificate says (the learner's name, the course, the date and
-the study time), never the account behind it.
+The certificate pages show only what the certificate says (the learner's name, the
+course, the date and the study time), never the account behind it.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,12 +15,20 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from .certificate_pdf import certificate_pdf as draw_pdf
-from .certificate_pdf import long_date
+from .certificate_text import long_date
+from .learner_progress import learner_progress
 from .models import CERTIFICATE_ALPHABET, Certificate
 
 # Crockford's base 32 reads O as 0 and I and L as 1; codes are upper case with dashes.
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 MAX_CODE_LENGTH = 40
+
+
+@login_required
+def my_progress(request: HttpRequest) -> HttpResponse:
+    """Show the learner every course, its chapters, and where to continue."""
+    courses = learner_progress(user=request.user)
+    return render(request, "progress/progress.html", {"courses": courses})
 
 
 def normalize_code(raw: str) -> str:
@@ -34,7 +44,7 @@ def find_certificate(request: HttpRequest) -> HttpResponse:
     code = normalize_code(request.GET.get("code", ""))[:MAX_CODE_LENGTH]
     if code:
         return redirect("course:certificate_verify", code=code)
-    return render(request, "course/certificate_verify.html", {"state": "form"})
+    return render(request, "progress/certificate_verify.html", {"state": "form"})
 
 
 @never_cache
@@ -46,7 +56,7 @@ def verify_certificate(request: HttpRequest, code: str) -> HttpResponse:
     certificate = _certificate(code)
     if certificate is None:
         context = {"state": "unknown", "code": code[:MAX_CODE_LENGTH]}
-        return render(request, "course/certificate_verify.html", context, status=404)
+        return render(request, "progress/certificate_verify.html", context, status=404)
     return _verification_page(request, certificate, status=200)
 
 
@@ -80,7 +90,7 @@ def _verification_page(request: HttpRequest, certificate: Certificate, *,
         "revoked_on": certificate.revoked_at and long_date(
             timezone.localdate(certificate.revoked_at)),
     }
-    return render(request, "course/certificate_verify.html", context, status=status)
+    return render(request, "progress/certificate_verify.html", context, status=status)
 
 
 def _certificate(code: str) -> Certificate | None:
