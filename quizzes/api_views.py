@@ -24,7 +24,8 @@ from course.navigation import next_lesson
 from course.serializers import LessonSummarySerializer
 
 from . import idempotency
-from .attempt_serializers import AnswerSerializer, AttemptOutcomeSerializer, AttemptSerializer
+from .answer_serializers import AnswerSerializer
+from .attempt_serializers import AttemptOutcomeSerializer, AttemptSerializer
 from .models import Attempt, Question
 from .serializers import QuestionSerializer
 from .services import record_attempt
