@@ -35,7 +35,8 @@ from course.api_views import COURSE_SLUG, LESSON_SLUG
 from course.navigation import next_lesson
 from course.serializers import LessonSummarySerializer
 from quizzes import idempotency
-from quizzes.attempt_serializers import AnswerSerializer, AttemptOutcomeSerializer
+from quizzes.answer_serializers import AnswerSerializer
+from quizzes.attempt_serializers import AttemptOutcomeSerializer
 from quizzes.models import Question
 from quizzes.serializers import QuestionSerializer
 from quizzes.services import record_attempt

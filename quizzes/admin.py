@@ -25,6 +25,7 @@ from course.figures import figure_context
 from . import grading, learner_variants, services, variants
 from .exercises import Exercise
 from .forms import AnswerForm, ChoiceInlineFormSet, PreviewForm, QuestionAdminForm
+from .learner_state import policy_of, question_view_state
 from .models import Attempt, Choice, Question
 from .statistics import question_statistics
 
@@ -164,7 +165,8 @@ class QuestionAdmin(TranslationAdmin):
         snapshot = services.question_snapshot(question=question, language=language,
                                               variant=variant, choices=choices)
         answer_form = AnswerForm(request.POST or None, snapshot=snapshot)
-        exercise = Exercise(question, 1, snapshot, answer_form)
+        exercise = Exercise(question, 1, snapshot, answer_form,  # a learner who has not answered
+                            question_view_state(policy_of(question), tries=0, solved=False))
         outcome = None
         if request.method == "POST" and answer_form.is_valid() and not problem:
             outcome = grading.grade(snapshot, variant.answer if variant else None,

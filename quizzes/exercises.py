@@ -2,7 +2,9 @@
 
 ``classroom.pages.lesson_page`` makes one call, :func:`lesson_exercises`. The answer view
 grades through :func:`submit_answer` and then renders the same lesson page, which finds
-the submission on the request and shows its feedback in place of the blank form.
+the submission on the request and shows its feedback in place of the blank form. What
+is due (tries left, explanation, solution, the form) is asked of
+:func:`quizzes.learner_state.question_view_state`, as the API asks it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from course.models import Lesson
 from . import grading
 from .forms import AnswerForm
 from .learner_questions import attempt_statuses, questions_with_choices
+from .learner_state import LearnerView, policy_of, question_view_state
 from .learner_variants import LearnerVariant, lab_url, learner_variant
 from .models import Choice, Question, Variant
 from .services import AttemptResult, question_snapshot, record_attempt
@@ -32,15 +35,20 @@ logger = logging.getLogger(__name__)
 
 @dataclasses.dataclass
 class Exercise:
-    """One question as the page shows it, with the learner's form and any feedback."""
+    """One question as the page shows it, with the learner's form and any feedback.
+
+    What is due (tries left, the explanation, the solution, whether the form takes an
+    answer) is the learner's :attr:`state`, decided by :mod:`quizzes.learner_state` as
+    for the API: after a reload the page shows what the API shows.
+    """
 
     question: Question
     number: int
     snapshot: grading.QuestionSnapshot
     form: AnswerForm
+    state: LearnerView
+    variant_answer: grading.VariantAnswer | None = None
     result: AttemptResult | None = None
-    tries_used: int = 0
-    solved: bool = False
     locked_outcome: grading.Outcome | None = None
     lab_url: str = ""  # the lab page running this learner's variant
 
@@ -50,14 +58,31 @@ class Exercise:
 
     @property
     def outcome(self) -> grading.Outcome | None:
+        """The answer graded now (or the notice that no tries are left); None on a reload."""
         if self.result and not self.result.outcome.format_error:
             return self.result.outcome
         return self.locked_outcome
 
     @property
+    def explanation(self) -> str:
+        """The explanation (Markdown) when due; else empty."""
+        if self.outcome:  # graded by the same rule, with the answer just given
+            return self.outcome.explanation
+        return self.snapshot.explanation if self.state.explanation_due else ""
+
+    @property
     def explanation_html(self) -> SafeString:
-        text = self.outcome.explanation if self.outcome else ""
+        text = self.explanation
         return mark_safe(render_markdown(text)) if text else SafeString("")  # noqa: S308
+
+    @property
+    def solution(self) -> str:
+        """The correct answer as the learner reads it, when due; else empty."""
+        if self.outcome:
+            return self.outcome.solution
+        if not self.state.solution_due:
+            return ""
+        return grading.solution_text(self.snapshot, self.variant_answer)
 
     @property
     def choice_feedback(self) -> list[SafeString]:
@@ -67,24 +92,9 @@ class Exercise:
                 for _id, text in self.outcome.choice_feedback]
 
     @property
-    def tries_left(self) -> int | None:
-        if self.result is not None:
-            return self.result.tries_left
-        limit = self.question.max_tries
-        return None if limit is None else max(0, limit - self.tries_used)
-
-    @property
-    def can_answer(self) -> bool:
-        return self.locked_outcome is None and not (self.result and self.result.tries_left == 0
-                                                    and not self.result.outcome.correct)
-
-    @property
-    def shows_solution(self) -> bool:
-        """Show the correct answer when due, except a right choice (the learner's own)."""
-        outcome = self.outcome
-        if not outcome or not outcome.solution:
-            return False
-        return not outcome.correct or self.snapshot.kind == grading.NUMERIC
+    def shows_feedback(self) -> bool:
+        return bool(self.outcome or self.state.tells_tries_left or self.solution
+                    or self.explanation)
 
     @property
     def anchor(self) -> str:
@@ -121,14 +131,14 @@ def _exercise(question: Question, choices: list[Choice], number: int, user: Any,
     known = {} if stored is None else {"stored": stored.get(question.pk)}
     snapshot, variant = _prepare(question, user, language, choices, **known)
     token = variant.token if variant else ""
+    status = status or {"tries": 0, "correct": 0}
+    state = question_view_state(policy_of(question), tries=status["tries"],
+                                solved=status["correct"] > 0)
+    answer = variant.answer if variant else None
     exercise = Exercise(question, number, snapshot, AnswerForm(snapshot=snapshot, token=token),
-                        lab_url=lab_url(question, variant))
-    if status:
-        exercise.tries_used, exercise.solved = status["tries"], status["correct"] > 0
-        limit = question.max_tries
-        if not exercise.solved and limit is not None and exercise.tries_used >= limit:
-            exercise.locked_outcome = grading.locked(
-                snapshot, variant.answer if variant else None, tries=exercise.tries_used)
+                        state, answer, lab_url=lab_url(question, variant))
+    if not state.can_answer:
+        exercise.locked_outcome = grading.locked(snapshot, answer, tries=state.tries_used)
     return exercise
 
 
@@ -179,7 +189,9 @@ def submit_answer(request: HttpRequest, question: Question) -> Submission:
     published = question.lesson.questions.filter(is_published=True)
     number = 1 + published.filter(Q(order__lt=question.order) | Q(order=question.order,
                                                                   pk__lt=question.pk)).count()
-    exercise = Exercise(question, number, snapshot, form, lab_url=lab_url(question, variant))
+    state = question_view_state(policy_of(question), tries=0, solved=False)  # until known
+    exercise = Exercise(question, number, snapshot, form, state,
+                        variant.answer if variant else None, lab_url=lab_url(question, variant))
     if form.is_valid():
         answer = form.cleaned_data["answer"]
         result = record_attempt(
@@ -188,7 +200,8 @@ def submit_answer(request: HttpRequest, question: Question) -> Submission:
             shown_token=form.cleaned_data["shown"] or None,
         )
         exercise.result, exercise.snapshot = result, result.snapshot
-        exercise.tries_used, exercise.solved = result.tries_used, result.solved
+        exercise.state = result.state or state  # an anonymous learner's tries do not count
+        exercise.variant_answer = result.variant.answer if result.variant else None
         if result.outcome.format_error:
             form.add_error("answer", result.outcome.format_error_message)
         if result.outcome.format_error == "changed":  # show the current prompt, blank

@@ -14,21 +14,38 @@ a factor of ten". A value typed exactly on the boundary counts as correct: a rel
 slack of 1e-9 of the tolerance absorbs binary rounding (1.01 - 1 is 0.0100000000000000009).
 
 An answer that cannot be read (a typo, no choice ticked) is a *format error*: it is
-explained and does not count as a try.
+explained and does not count as a try (reading it is :mod:`quizzes.answers`). Whether the
+explanation and the solution come with the outcome is the one rule of
+:mod:`quizzes.learner_state`, which the lesson page and the API ask as well.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from .answers import (  # noqa: F401 - grading's interface: callers read answers through it
+    MULTIPLE,
+    NUMERIC,
+    SINGLE,
+    FormatError,
+    normalize_answer,
+    parse_number,
+)
+from .learner_state import (  # noqa: F401 - the policies, named where questions are graded
+    AFTER_CORRECT,
+    AFTER_TRIES,
+    CORRECT,
+    NEVER,
+    WRONG,
+    LearnerView,
+    policy_of,
+    question_view_state,
+)
 from .texts import text
 
-SINGLE, MULTIPLE, NUMERIC = "single", "multiple", "numeric"
-NEVER, AFTER_CORRECT, AFTER_TRIES = "never", "after_correct", "after_tries"
 TOLERANCE_SLACK = 1e-9
 
 @dataclasses.dataclass(frozen=True)
@@ -110,84 +127,6 @@ class Outcome:
         return data
 
 
-class FormatError(ValueError):
-    def __init__(self, code: str, **values: Any):
-        self.code = code
-        self.values = values
-        super().__init__(code)
-
-
-_TIMES_TEN = re.compile(
-    r"\s*(?:[x×*·]|\\times|\\cdot)\s*10\s*(?:\^|\*\*)\s*\{?\s*([+-]?\d+)\s*\}?$"
-)
-_POWER_OF_TEN = re.compile(r"^10\s*(?:\^|\*\*)\s*\{?\s*([+-]?\d+)\s*\}?$")
-_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$", re.IGNORECASE)
-
-
-def parse_number(raw: Any) -> float:
-    """Read a number as people type it: 0.05, 0,05, 5e-2, 5×10^-2, 10^-2, −0.3.
-
-    A comma is the decimal separator (as in pt-BR) when there is no dot; raise
-    FormatError for anything else, so a typo is never graded as a wrong answer.
-    """
-    if isinstance(raw, bool):
-        raise FormatError("not_a_number", answer=str(raw))
-    if isinstance(raw, int | float):
-        value = float(raw) if abs(raw) < 1e308 else math.inf  # a huge int overflows float()
-    else:
-        typed = str(raw or "").strip()
-        if not typed:
-            raise FormatError("empty")
-        cleaned = typed.replace("\u2212", "-").replace("\u2013", "-").replace(" ", "")
-        if "," in cleaned:
-            if "." in cleaned or cleaned.count(",") > 1:
-                raise FormatError("not_a_number", answer=typed)
-            cleaned = cleaned.replace(",", ".")
-        power = _POWER_OF_TEN.match(cleaned)
-        if power:
-            cleaned = f"1e{power.group(1)}"
-        else:
-            cleaned = _TIMES_TEN.sub(lambda m: f"e{m.group(1)}", cleaned)
-        if not _DECIMAL.match(cleaned):
-            raise FormatError("not_a_number", answer=typed[:40])
-        value = float(cleaned)
-    if not math.isfinite(value):
-        raise FormatError("not_finite")
-    return value
-
-
-def _choice_ids(question: QuestionSnapshot, raw: Any) -> tuple[int, ...]:
-    items = raw if isinstance(raw, list | tuple | set | frozenset) else [raw]
-    items = [item for item in items if item not in (None, "")]
-    if not items:
-        raise FormatError("no_choice")
-    known = {choice.id for choice in question.choices}
-    ids: set[int] = set()
-    for item in items:
-        try:
-            ids.add(int(str(item).strip()))
-        except ValueError:
-            raise FormatError("unknown_choice") from None
-    if not ids <= known:
-        raise FormatError("unknown_choice")
-    if question.kind == SINGLE and len(ids) > 1:
-        raise FormatError("one_choice")
-    return tuple(sorted(ids))
-
-
-def normalize_answer(question: QuestionSnapshot, raw: Any) -> Any:
-    """Return the answer in canonical form (sorted choice ids or a float).
-
-    Two submissions are "the same answer" when these are equal (5e-2 and 0,05 are).
-    """
-    if question.kind == NUMERIC:
-        value = parse_number(raw)
-        if question.log_scale and value <= 0:
-            raise FormatError("not_positive")
-        return value
-    return _choice_ids(question, raw)
-
-
 def is_close(answer: float, correct: float, *, rtol: float, atol: float, log_scale: bool) -> bool:
     """Return |a - c| <= atol + rtol |c| (on log10 values when ``log_scale``)."""
     if log_scale:
@@ -229,15 +168,6 @@ def solution_text(question: QuestionSnapshot, variant: VariantAnswer | None) -> 
     return " · ".join(choice.text for choice in question.choices if choice.id in correct)
 
 
-def solution_due(question: QuestionSnapshot, *, correct: bool, tries: int) -> bool:
-    if question.solution_policy == NEVER:
-        return False
-    if correct:
-        return True
-    limit = question.solution_after_tries
-    return question.solution_policy == AFTER_TRIES and limit is not None and tries >= limit
-
-
 def _score(question: QuestionSnapshot, chosen: set[int], correct: set[int]) -> float:
     if chosen == correct:
         return 1.0
@@ -253,69 +183,74 @@ def _format_error(question: QuestionSnapshot, code: str, **values: Any) -> Outco
     return Outcome(correct=False, score=0.0, format_error=code, format_error_message=message)
 
 
+def _judge(question: QuestionSnapshot, variant: VariantAnswer | None,
+           normalized: Any) -> tuple[float, tuple[tuple[int, str], ...]] | None:
+    """Return the score and the feedback of the options chosen; None if no value to compare."""
+    if question.kind == NUMERIC:
+        value = correct_value(question, variant)
+        if value is None:
+            return None
+        options = {"rtol": question.rtol, "atol": question.atol, "log_scale": question.log_scale}
+        return (1.0 if is_close(normalized, value, **options) else 0.0), ()
+    chosen = set(normalized)
+    score = _score(question, chosen, correct_choice_ids(question, variant))
+    choice_feedback = tuple((choice.id, choice.feedback) for choice in question.choices
+                            if choice.id in chosen and choice.feedback)
+    return score, choice_feedback
+
+
+def _feedback(question: QuestionSnapshot, score: float) -> str:
+    if score == 1.0:
+        return question.feedback_correct or text(question.language, "correct")
+    if score > 0:
+        return text(question.language, "partial", percent=round(100 * score))
+    return question.feedback_wrong or text(question.language, "wrong")
+
+
+def _due(question: QuestionSnapshot, variant: VariantAnswer | None,
+         view: LearnerView) -> dict[str, str]:
+    """Return the explanation and the solution as :func:`question_view_state` lets them show."""
+    return {
+        "explanation": question.explanation if view.explanation_due else "",
+        "solution": solution_text(question, variant) if view.solution_due else "",
+    }
+
+
 def grade(
     question: QuestionSnapshot,
     variant: VariantAnswer | None,
     answer: Any,
     *,
     wrong_tries_before: int = 0,
+    solved_before: bool = False,
 ) -> Outcome:
     """Judge ``answer`` and return the outcome, its feedback and what is due to be shown.
 
     ``answer`` is a number or the text typed (numeric) or choice ids (one or a list).
-    ``wrong_tries_before`` counts the learner's earlier wrong tries; with this one it
-    decides whether the explanation and the solution are shown after a wrong answer.
+    ``wrong_tries_before`` counts the learner's earlier wrong tries and ``solved_before``
+    says they solved it already; with this answer they decide, by the one rule of
+    :mod:`quizzes.learner_state`, whether the explanation and the solution are shown.
     """
     try:
         normalized = normalize_answer(question, answer)
     except FormatError as error:
         return _format_error(question, error.code, **error.values)
-    choice_feedback: tuple[tuple[int, str], ...] = ()
-    if question.kind == NUMERIC:
-        value = correct_value(question, variant)
-        if value is None:
-            return _format_error(question, "unavailable")
-        options = {"rtol": question.rtol, "atol": question.atol, "log_scale": question.log_scale}
-        score = 1.0 if is_close(normalized, value, **options) else 0.0
-    else:
-        chosen = set(normalized)
-        score = _score(question, chosen, correct_choice_ids(question, variant))
-        choice_feedback = tuple(
-            (choice.id, choice.feedback)
-            for choice in question.choices
-            if choice.id in chosen and choice.feedback
-        )
+    judged = _judge(question, variant, normalized)
+    if judged is None:
+        return _format_error(question, "unavailable")
+    score, choice_feedback = judged
     correct = score == 1.0
-    wrong_tries = wrong_tries_before + (0 if correct else 1)
-    if correct:
-        feedback = question.feedback_correct or text(question.language, "correct")
-    elif score > 0:
-        feedback = text(question.language, "partial", percent=round(100 * score))
-    else:
-        feedback = question.feedback_wrong or text(question.language, "wrong")
-    after = question.explanation_after_tries
-    explanation_due = correct or (after is not None and wrong_tries >= after)
-    tries = wrong_tries_before + 1
-    return Outcome(
-        correct=correct,
-        score=score,
-        feedback=feedback,
-        choice_feedback=choice_feedback,
-        explanation=question.explanation if explanation_due else "",
-        solution=solution_text(question, variant)
-        if solution_due(question, correct=correct, tries=tries) else "",
-        normalized_answer=normalized,
-    )
+    # This answer is the last try that counts (after a correct one, none counts).
+    view = question_view_state(policy_of(question), tries=wrong_tries_before + 1,
+                               solved=correct or solved_before,
+                               last_outcome=CORRECT if correct else WRONG)
+    return Outcome(correct=correct, score=score, feedback=_feedback(question, score),
+                   choice_feedback=choice_feedback, normalized_answer=normalized,
+                   **_due(question, variant, view))
 
 
 def locked(question: QuestionSnapshot, variant: VariantAnswer | None, *, tries: int) -> Outcome:
     """Return the outcome shown instead of grading when no tries are left."""
-    due = solution_due(question, correct=False, tries=tries)
-    after = question.explanation_after_tries
-    return Outcome(
-        correct=False,
-        score=0.0,
-        feedback=text(question.language, "no_tries_left"),
-        explanation=question.explanation if after is not None and tries >= after else "",
-        solution=solution_text(question, variant) if due else "",
-    )
+    view = question_view_state(policy_of(question), tries=tries, solved=False)
+    return Outcome(correct=False, score=0.0, feedback=text(question.language, "no_tries_left"),
+                   **_due(question, variant, view))

@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 from course.models import Lesson
 
 from . import grading
+from .learner_state import LearnerView, policy_of, question_view_state
 from .learner_variants import LearnerVariant, learner_variants
 from .models import Attempt, Choice, Question
 from .services import question_snapshot
@@ -102,47 +103,27 @@ class LearnerQuestion:
         return self.variant.token if self.variant else ""
 
     @property
-    def max_tries(self) -> int | None:
-        return self.question.max_tries
-
-    @property
-    def tries_left(self) -> int | None:
-        limit = self.question.max_tries
-        return None if limit is None else max(0, limit - self.tries_used)
-
-    @property
-    def answered(self) -> bool:
-        return self.tries_used > 0
-
-    @property
-    def can_answer(self) -> bool:
-        """False once the tries are used up without a correct answer."""
-        return self.solved or self.tries_left != 0
-
-    @property
-    def solution_due(self) -> bool:
-        return grading.solution_due(self.snapshot, correct=self.solved, tries=self.tries_used)
+    def state(self) -> LearnerView:
+        """What this learner may see now: the one rule of :mod:`quizzes.learner_state`."""
+        return question_view_state(policy_of(self.question), tries=self.tries_used,
+                                   solved=self.solved)
 
     @property
     def explanation(self) -> str | None:
         """The explanation once due (after a correct answer, or after N wrong tries)."""
-        wrong_tries = self.tries_used - (1 if self.solved else 0)
-        after = self.snapshot.explanation_after_tries
-        if self.solved or (after is not None and wrong_tries >= after):
-            return self.snapshot.explanation
-        return None
+        return self.snapshot.explanation if self.state.explanation_due else None
 
     @property
     def solution(self) -> dict[str, Any] | None:
         """The correct answer, once the question's policy lets it be shown; else None."""
-        if not self.solution_due:
+        if not self.state.solution_due:
             return None
-        return solution_data(self.snapshot, self.variant.answer if self.variant else None)
+        return solution_data(self.snapshot, self.variant_answer)
 
     @property
     def choices(self) -> list[dict[str, Any]]:
         """The choices; with whether each is correct, and its feedback, once the solution is."""
-        due = self.solution_due
+        due = self.state.choices_revealed
         correct = grading.correct_choice_ids(self.snapshot, self.variant_answer) if due else ()
         choices = []
         for choice in self.snapshot.choices:

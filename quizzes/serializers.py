@@ -1,8 +1,9 @@
 """Questions as the app reads them: the learner's variant, their state, nothing not yet due.
 
-They serialize :class:`quizzes.learner_questions.LearnerQuestion`, which decides what is
-due; fields are listed one by one. The lesson detail (``classroom.serializers``) embeds
-:class:`QuestionSerializer`: quizzes sit below the pages that compose them.
+They serialize :class:`quizzes.learner_questions.LearnerQuestion`, which asks
+:func:`quizzes.learner_state.question_view_state` what is due; fields are listed one by
+one. The lesson detail (``classroom.serializers``) embeds :class:`QuestionSerializer`:
+quizzes sit below the pages that compose them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from course.markdown import render_markdown
 
 from .forms import inline_markdown
 from .learner_questions import LearnerQuestion
+from .learner_state import LearnerView
 from .learner_variants import lab_url
 from .models import Question
 
@@ -50,6 +52,13 @@ class QuestionStateSerializer(serializers.Serializer):
     can_answer = serializers.BooleanField(
         help_text="False once the tries are used up without a correct answer."
     )
+
+
+def state_data(state: LearnerView) -> dict:
+    """Return the fields of :class:`QuestionStateSerializer` (a dict: every answer sends it)."""
+    return {"answered": state.answered, "solved": state.solved, "tries_used": state.tries_used,
+            "tries_left": state.tries_left, "max_tries": state.max_tries,
+            "can_answer": state.can_answer}
 
 
 class SolutionSerializer(serializers.Serializer):
@@ -106,7 +115,7 @@ class QuestionSerializer(serializers.Serializer):
 
     @extend_schema_field(QuestionStateSerializer)
     def get_state(self, question: LearnerQuestion) -> dict:
-        return QuestionStateSerializer(question).data
+        return state_data(question.state)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_explanation_html(self, question: LearnerQuestion) -> str | None:

@@ -24,7 +24,8 @@ from modeltranslation.utils import build_localized_fieldname
 from accounts.services import lock_learner
 from storage import sql
 
-from . import grading, variants
+from . import grading, learner_state, variants
+from .learner_state import LearnerView
 from .learner_variants import LearnerVariant, choices_of, learner_variant
 from .models import Attempt, Choice, Question
 
@@ -41,11 +42,22 @@ class AttemptResult:
     snapshot: grading.QuestionSnapshot
     variant: LearnerVariant | None = None
     attempt: Attempt | None = None
-    tries_used: int = 0
-    tries_left: int | None = None  # None: unlimited
-    solved: bool = False
+    state: LearnerView | None = None  # the learner's, after this answer; None: anonymous
     repeated: bool = False  # the same wrong answer again: not another try
     replayed: bool = False  # the attempt of an earlier request with the same key
+
+    @property
+    def tries_used(self) -> int:
+        return self.state.tries_used if self.state else 0
+
+    @property
+    def tries_left(self) -> int | None:
+        """None: unlimited (or an anonymous learner, whose tries are not counted)."""
+        return self.state.tries_left if self.state else None
+
+    @property
+    def solved(self) -> bool:
+        return self.state.solved if self.state else False
 
 
 def question_snapshot(*, question: Question, language: str, variant: LearnerVariant | None,
@@ -133,8 +145,45 @@ def _history(question: Question, user: Any, idempotency_key: str = "") -> _Histo
     return _History(counted, earlier)
 
 
-def _tries_left(question: Question, used: int) -> int | None:
-    return None if question.max_tries is None else max(0, question.max_tries - used)
+def _state(question: Question, history: _History, outcome: grading.Outcome | None = None,
+           counts: bool = False) -> LearnerView:
+    """Return the learner's state after ``outcome`` (None: nothing graded), by the one rule."""
+    last = None if outcome is None else (learner_state.CORRECT if outcome.correct
+                                         else learner_state.WRONG)
+    return learner_state.question_view_state(
+        learner_state.policy_of(question), tries=history.used + counts,
+        solved=history.solved or bool(outcome and outcome.correct), last_outcome=last)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Shown:
+    """The question as the learner is answering it: their variant, in their language."""
+
+    snapshot: grading.QuestionSnapshot
+    variant: LearnerVariant | None
+
+    @property
+    def answer(self) -> grading.VariantAnswer | None:
+        return self.variant.answer if self.variant else None
+
+    def result(self, outcome: grading.Outcome, **values: Any) -> AttemptResult:
+        return AttemptResult(outcome, self.snapshot, self.variant, **values)
+
+
+def _show(question: Question, user: Any, language: str) -> _Shown:
+    choices = list(question.choices.all())
+    variant = learner_variant(question=question, user=user, choices=choices)
+    return _Shown(question_snapshot(question=question, language=language, variant=variant,
+                                    choices=choices), variant)
+
+
+def _changed(shown: _Shown, shown_token: str | None, language: str) -> grading.Outcome | None:
+    """Return a format error if the learner answered a variant other than the current one."""
+    variant = shown.variant
+    if shown_token is None or variant is None or shown_token == variant.token:
+        return None
+    return grading.Outcome(False, 0.0, format_error="changed",
+                           format_error_message=grading.text(language, "changed"))
 
 
 def record_attempt(
@@ -161,55 +210,64 @@ def record_attempt(
     authenticated = user is not None and user.is_authenticated
     # In the caller's transaction if there is one (the API stores its response in it).
     with transaction.atomic(savepoint=False):
+        history = None
         if authenticated:
             lock_learner(user)  # one answer at a time per learner: tries counted exactly
             history = _history(question, user, idempotency_key)
             if history.earlier is not None:
                 return _replay(question, Attempt.objects.get(pk=history.earlier), history)
-        choices = list(question.choices.all())
-        variant = learner_variant(question=question, user=user, choices=choices)
-        snapshot = question_snapshot(question=question, language=language, variant=variant,
-                                     choices=choices)
-        variant_answer = variant.answer if variant else None
-        if shown_token is not None and variant is not None and shown_token != variant.token:
-            outcome = grading.Outcome(False, 0.0, format_error="changed",
-                                      format_error_message=grading.text(language, "changed"))
-            return AttemptResult(outcome, snapshot, variant)
-        if not authenticated:
-            return AttemptResult(grading.grade(snapshot, variant_answer, answer), snapshot, variant)
-        used, solved = history.used, history.solved
-        if not solved and question.max_tries is not None and used >= question.max_tries:
-            outcome = grading.locked(snapshot, variant_answer, tries=used)
-            return AttemptResult(outcome, snapshot, variant, tries_used=used, tries_left=0)
-        try:
-            normalized = grading.normalize_answer(snapshot, answer)
-        except grading.FormatError:
-            outcome = grading.grade(snapshot, variant_answer, answer)
-            return AttemptResult(outcome, snapshot, variant, tries_used=used,
-                                 tries_left=_tries_left(question, used), solved=solved)
-        stored_answer = json.loads(json.dumps(normalized))
-        wrong = [(answer, row) for correct, answer, row in history.tries if not correct]
-        repeated = not solved and (stored_answer, _row_id(variant)) in wrong
-        outcome = grading.grade(snapshot, variant_answer, answer,
-                                wrong_tries_before=len(wrong) - repeated)
-        counts = not solved and not repeated
-        attempt = Attempt(
-            question=question, user=user, variant=variant.row if variant else None,
-            answer=stored_answer, answer_text=str(answer_text or "")[:100],
-            is_correct=outcome.correct, score=outcome.score, counts_as_try=counts,
-            language=language, idempotency_key=idempotency_key, answered_at=answered_at,
-            snapshot={"question": snapshot.to_dict(),
-                      "variant": variant_answer.to_dict() if variant_answer else None,
-                      "fingerprint": variant.fingerprint if variant else "",
-                      "outcome": outcome.to_dict()},
-        )
-        sql.insert(attempt)  # as attempt.save() would, without the query compiler
-        for hook in ATTEMPT_RECORDED_HOOKS:  # a correct answer may complete the lesson
-            hook(attempt)
-        used += counts
-        return AttemptResult(outcome, snapshot, variant, attempt, tries_used=used,
-                             tries_left=_tries_left(question, used),
-                             solved=solved or outcome.correct, repeated=repeated)
+        shown = _show(question, user, language)
+        state = None if history is None else _state(question, history)
+        changed = _changed(shown, shown_token, language)
+        if changed is not None:
+            return shown.result(changed, state=state)
+        if history is None or state is None:  # anonymous: graded, nothing stored
+            return shown.result(grading.grade(shown.snapshot, shown.answer, answer))
+        if not state.can_answer:
+            locked = grading.locked(shown.snapshot, shown.answer, tries=state.tries_used)
+            return shown.result(locked, state=state)
+        return _grade_and_store(question, user, shown, history, answer, language=language,
+                                answer_text=answer_text, idempotency_key=idempotency_key,
+                                answered_at=answered_at)
+
+
+def _grade_and_store(question: Question, user: Any, shown: _Shown, history: _History,
+                     answer: Any, **stored: Any) -> AttemptResult:
+    """Grade a logged-in learner's answer and store it (unless it cannot be read)."""
+    try:
+        normalized = grading.normalize_answer(shown.snapshot, answer)
+    except grading.FormatError:
+        return shown.result(grading.grade(shown.snapshot, shown.answer, answer),
+                            state=_state(question, history))
+    stored_answer = json.loads(json.dumps(normalized))
+    wrong = [(answer, row) for correct, answer, row in history.tries if not correct]
+    repeated = not history.solved and (stored_answer, _row_id(shown.variant)) in wrong
+    outcome = grading.grade(shown.snapshot, shown.answer, answer, solved_before=history.solved,
+                            wrong_tries_before=len(wrong) - repeated)
+    counts = not history.solved and not repeated
+    attempt = _attempt(question, user, shown, outcome, stored_answer, counts, **stored)
+    sql.insert(attempt)  # as attempt.save() would, without the query compiler
+    for hook in ATTEMPT_RECORDED_HOOKS:  # a correct answer may complete the lesson
+        hook(attempt)
+    return shown.result(outcome, attempt=attempt, repeated=repeated,
+                        state=_state(question, history, outcome, counts))
+
+
+def _attempt(question: Question, user: Any, shown: _Shown, outcome: grading.Outcome,
+             stored_answer: Any, counts: bool, *, language: str, answer_text: str,
+             idempotency_key: str, answered_at: datetime | None) -> Attempt:
+    """Return the attempt to store, with the snapshot of what was graded (not saved)."""
+    variant, variant_answer = shown.variant, shown.answer
+    return Attempt(
+        question=question, user=user, variant=variant.row if variant else None,
+        answer=stored_answer, answer_text=str(answer_text or "")[:100],
+        is_correct=outcome.correct, score=outcome.score, counts_as_try=counts,
+        language=language, idempotency_key=idempotency_key, answered_at=answered_at,
+        snapshot={"question": shown.snapshot.to_dict(),
+                  "variant": variant_answer.to_dict() if variant_answer else None,
+                  "fingerprint": variant.fingerprint if variant else "",
+                  "outcome": outcome.to_dict()},
+    )
 
 
 def _row_id(variant: LearnerVariant | None) -> int | None:
@@ -220,6 +278,4 @@ def _replay(question: Question, attempt: Attempt, history: _History) -> AttemptR
     """Return the result of an attempt already stored (a retried request)."""
     snapshot = grading.QuestionSnapshot.from_dict(attempt.snapshot["question"])
     return AttemptResult(_stored_outcome(attempt.snapshot["outcome"]), snapshot, None, attempt,
-                         tries_used=history.used,
-                         tries_left=_tries_left(question, history.used),
-                         solved=history.solved, replayed=True)
+                         state=_state(question, history), replayed=True)
