@@ -9,7 +9,7 @@ import re
 from html import unescape
 
 import pytest
-from course.api_cache import CONTENT_GENERATION_KEY
+from classroom.api_cache import CONTENT_GENERATION_KEY
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
