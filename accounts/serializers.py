@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
@@ -45,15 +47,19 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "last_name": {"required": True, "allow_blank": False},
         }
 
-    def validate(self, attrs: dict) -> dict:
-        candidate = get_user_model()(
-            **{name: value for name, value in attrs.items() if name != "password"}
-        )
+    def validate_password(self, value: str) -> str:
+        """Check the password with the other fields' errors, not after them: a learner
+        fixing a form sees every problem at once. The rule that a password must not be
+        like the other fields reads them as sent (they may themselves be invalid)."""
+        sent = self.initial_data if isinstance(self.initial_data, Mapping) else {}
+        candidate = get_user_model()(**{
+            name: sent[name] for name in ("username", "email", "first_name", "last_name")
+            if isinstance(sent.get(name), str)})
         try:
-            password_validation.validate_password(attrs["password"], user=candidate)
+            password_validation.validate_password(value, user=candidate)
         except DjangoValidationError as error:
-            raise serializers.ValidationError({"password": get_error_detail(error)}) from None
-        return attrs
+            raise serializers.ValidationError(get_error_detail(error)) from None
+        return value
 
 
 class LoginSerializer(serializers.Serializer):

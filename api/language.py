@@ -1,8 +1,9 @@
 """The language of an API request: ``?lang=`` first, then ``Accept-Language``, then Portuguese.
 
 The web pages take their language from the URL (``/en/...``); the API has no language in
-its URLs, so an app names it per request. An unsupported ``?lang=`` is ignored rather
-than refused: the response's ``Content-Language`` says what was served.
+its URLs, so an app names it per request. An unsupported ``?lang=`` is refused with a
+400 (api/middleware.py); an unsupported ``Accept-Language`` falls through to the next
+language it lists, then to Portuguese. ``Content-Language`` says what was served.
 """
 
 from __future__ import annotations

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 
-from .language import is_api_request, language_of_api_request
+from .language import is_api_request, language_of_api_request, supported_language
+from .problems import problem_response
 
 
 class ApiLanguageMiddleware:
@@ -26,8 +30,19 @@ class ApiLanguageMiddleware:
         language = language_of_api_request(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        response = refuse_unknown_lang(request) or self.get_response(request)
         # A replayed response (an Idempotency-Key's) keeps the language it was given in.
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Accept-Language",))
         return response
+
+
+def refuse_unknown_lang(request):
+    """Answer a ``?lang=`` the API does not serve with a 400 problem, as the schema's enum
+    says (a typo such as ``?lang=eng`` would otherwise be served in Portuguese)."""
+    requested = request.GET.get("lang", "")
+    if not requested or supported_language(requested):
+        return None
+    choices = ", ".join(code for code, _name in settings.LANGUAGES)
+    return problem_response(request, ValidationError(
+        {"lang": [_("Choose one of: %(choices)s.") % {"choices": choices}]}))

@@ -138,3 +138,4 @@ class ApiAutoSchema(AutoSchema):
             )
             for error in [*example_errors(), *extra]
         ]
+

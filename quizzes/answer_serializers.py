@@ -21,11 +21,14 @@ MAX_TYPED = 64
 CLOCK_SKEW = timedelta(minutes=5)
 EARLIEST_ANSWER = datetime(2020, 1, 1, tzinfo=UTC)
 
+# anyOf, not oneOf: an integer is also a number, and a client must be free to send the
+# integer a choice id is (a generated client that typed it "number" sent 4.0).
 ANSWER_SCHEMA = {
-    "oneOf": [
+    "anyOf": [
         {"type": "array", "items": {"type": "integer"}, "maxItems": MAX_CHOICES,
          "description": "Choice questions: the ids of the options chosen."},
-        {"type": "number", "description": "Single choice: the id chosen; numeric: the value."},
+        {"type": "integer", "description": "Single choice: the id chosen."},
+        {"type": "number", "description": "Numeric questions: the value."},
         {"type": "string", "maxLength": MAX_TYPED,
          "description": "Numeric questions: the text as typed (`0,05`, `5e-2`, `5×10^-2`)."},
     ],

@@ -72,7 +72,9 @@ def _choice_ids(question: QuestionSnapshot, raw: Any) -> tuple[int, ...]:
     ids: set[int] = set()
     for item in items:
         try:
-            ids.add(int(str(item).strip()))
+            # 4.0 is the id 4: clients generated from a schema may send ids as numbers.
+            whole = isinstance(item, float) and item.is_integer()
+            ids.add(int(item) if whole else int(str(item).strip()))
         except ValueError:
             raise FormatError("unknown_choice") from None
     if not ids <= known:

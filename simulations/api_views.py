@@ -97,14 +97,16 @@ def bad_parameters(error: ParameterError) -> ValidationError:
 
 
 SEED = OpenApiParameter(
-    "seed", OpenApiTypes.INT,
+    "seed", {"type": "integer", "minimum": 0, "maximum": services.MAX_SEED},
     description="Seed of the random draws (0 to 2^32 - 1, default 0): same seed, same numbers.")
 KIND = OpenApiParameter(
     "kind", OpenApiTypes.STR,
     description="Which plot of the simulation (see `plot_kinds` in the catalogue; default the "
                 "first).")
+# Named for what it holds, not "params": generated clients have a variable of that name.
+# An exploded form object: its name never appears in the URL, only its members do.
 PARAMS = OpenApiParameter(
-    "params", OpenApiTypes.OBJECT, style="form", explode=True,
+    "simulation_parameters", OpenApiTypes.OBJECT, style="form", explode=True,
     description="The simulation's parameters as query parameters, e.g. `?depth=20&"
                 "activation=relu`; names, types, ranges and defaults are in the catalogue. "
                 "A bad one is a 400 whose `errors` name it.")
@@ -114,7 +116,7 @@ ALT_TEXT = OpenApiParameter(
                 "(percent-encoded UTF-8): the image's alt text.")
 BAD_PARAMETERS = OpenApiResponse(ProblemSerializer, description=(
     "Bad parameters: the problem's `errors` has one message per parameter (`attr`)."))
-IMAGES = {(200, "image/png"): OpenApiTypes.BINARY, (200, "image/svg+xml"): OpenApiTypes.STR}
+IMAGES = {(200, "image/png"): OpenApiTypes.BINARY, (200, "image/svg+xml"): OpenApiTypes.BINARY}
 
 
 class SimulationListView(SimulationAPIView):

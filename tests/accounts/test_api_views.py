@@ -87,6 +87,16 @@ def test_register_requires_names_and_an_unused_email(api, learner):
 
 
 @pytest.mark.django_db
+def test_register_reports_the_password_with_the_other_fields_all_at_once(api, learner):
+    response = api.post(REGISTER, {**NEW_LEARNER, "username": "ana", "email": "not-an-email",
+                                   "password": "12345678"}, format="json")
+
+    assert _errors_by_attr(response) == {
+        "username": ["unique"], "email": ["invalid"],
+        "password": ["password_too_common", "password_entirely_numeric"]}
+
+
+@pytest.mark.django_db
 def test_register_refuses_a_taken_username(api, learner):
     response = api.post(REGISTER, {**NEW_LEARNER, "username": "ana"}, format="json")
 

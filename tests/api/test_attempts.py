@@ -253,3 +253,10 @@ def test_answers_are_throttled_per_learner_with_a_429_problem(
     assert_problem(response, 429, code="throttled", language="en")
     assert int(response["Retry-After"]) > 0
     assert post(other_learner_api, quiz.numeric, {"answer": "0.05"}).status_code == 201
+
+
+def test_a_choice_id_sent_as_a_whole_float_is_that_choice(quiz, learner_api):
+    """A client generated from an older schema typed ids as numbers and sent 4.0."""
+    response = post(learner_api, quiz.single, {"answer": float(choice_id(quiz.single, "Certa"))})
+
+    assert response.status_code == 201 and response.json()["correct"] is True

@@ -54,3 +54,12 @@ def test_web_pages_keep_their_language_from_the_url(client):
     response = client.get("/en/", HTTP_ACCEPT_LANGUAGE="pt-BR")
 
     assert response["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+def test_a_language_the_api_does_not_serve_is_a_field_problem(api, assert_problem):
+    response = api.get(f"{COURSES}?lang=eng", HTTP_ACCEPT_LANGUAGE="en")
+
+    body = assert_problem(response, 400, language="en")
+    assert body["errors"][0]["attr"] == "lang"
+    assert body["errors"][0]["detail"] == "Choose one of: pt-br, en."

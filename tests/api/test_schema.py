@@ -152,3 +152,12 @@ def test_documentation_pages_load_nothing_from_another_host(client, url):
     assert any(asset.endswith(".js") for asset in assets)
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("asked", ["?lang=pt-br", "", "?lang=en"])
+def test_the_served_schema_is_in_english_whatever_the_request_asks(client, asked):
+    schema = client.get(f"/api/schema/{asked}", HTTP_ACCEPT_LANGUAGE="pt-BR").content.decode()
+
+    assert "Pontuação" not in schema and "Obrigatório" not in schema
+    assert "Required. 150 characters" in schema

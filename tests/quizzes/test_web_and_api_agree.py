@@ -9,10 +9,10 @@ import re
 from html import unescape
 
 import pytest
-from classroom.api_cache import CONTENT_GENERATION_KEY
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from classroom.api_cache import CONTENT_GENERATION_KEY
 from quizzes.models import Question
 from quizzes.services import record_attempt
 
