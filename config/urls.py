@@ -4,6 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import (
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
@@ -22,6 +23,11 @@ admin.site.login_form = AdminLoginForm
 urlpatterns = [
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
+    # Certificates and progress moved from the course app to their own: old admin links
+    # (bookmarks, e-mails to instructors) still lead there.
+    re_path(r"^admin/course/(?P<model>certificate|lessonprogress)/(?P<rest>.*)$",
+            RedirectView.as_view(url="/admin/progress/%(model)s/%(rest)s", query_string=True,
+                                 permanent=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("api/schema/", EnglishSchemaView.as_view(), name="api-schema"),

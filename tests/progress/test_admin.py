@@ -61,3 +61,14 @@ def test_lesson_progress_is_a_read_only_list(client, instructor, learner, small_
     assert client.get("/admin/progress/lessonprogress/add/").status_code == 403
     change = client.get(f"/admin/progress/lessonprogress/{progress.pk}/change/")
     assert change.status_code == 200 and 'name="read_at' not in change.content.decode()
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("/admin/course/certificate/", "/admin/progress/certificate/"),
+    ("/admin/course/certificate/7/change/?_changelist_filters=x",
+     "/admin/progress/certificate/7/change/?_changelist_filters=x"),
+    ("/admin/course/lessonprogress/", "/admin/progress/lessonprogress/"),
+])
+def test_the_old_admin_addresses_lead_to_the_progress_app(client, old, new):
+    response = client.get(old)
+    assert response.status_code == 301 and response["Location"] == new
