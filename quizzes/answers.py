@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .grading import QuestionSnapshot
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 SINGLE, MULTIPLE, NUMERIC = "single", "multiple", "numeric"
+
+
+class QuestionSnapshot(Protocol):
+    """What reading an answer needs of a question (grading's snapshot has it): its kind
+    and its options' ids. A protocol, so that answers.py need not import grading."""
+
+    kind: str
+    choices: Sequence[Any]
 
 
 class FormatError(ValueError):
