@@ -28,17 +28,21 @@ messages: | $(BIN)/python
 	$(BIN)/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
 	@test -f locale/pt_BR/LC_MESSAGES/django.mo && test -f locale/en/LC_MESSAGES/django.mo
 
+# The local site keeps its cache on disk (.cache/), so warm_figures' figures outlive it.
+RUN_ENV := DEBUG=1 CACHE_DIR=.cache
+
 demo-data: setup
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py import_course
-	DEBUG=1 $(BIN)/python manage.py create_demo_instructor
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py import_course
+	$(RUN_ENV) $(BIN)/python manage.py create_demo_instructor
+	$(RUN_ENV) $(BIN)/python manage.py warm_figures
 
 run: demo-data
 	@echo ""
 	@echo "  Gradiente is at http://127.0.0.1:$(PORT)/"
 	@echo "  Instructors: http://127.0.0.1:$(PORT)/admin/  (user: instructor, password: gradiente-demo)"
 	@echo ""
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The Debian packages the tests use: chromium for the browser tests (a test tool's own
 # browser download is not used) and poppler-utils, which reads the certificate PDFs back.
@@ -54,4 +58,4 @@ test: setup-test test-packages lint
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 .cache

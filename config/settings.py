@@ -113,6 +113,12 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "gradiente"),
         }
     }
+elif env_str("CACHE_DIR"):
+    # One machine without Redis (make run): a cache on disk outlives the process, so the
+    # figures drawn by warm_figures are there for the first reader.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": env_str("CACHE_DIR"),
+                          "OPTIONS": {"MAX_ENTRIES": 20_000}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
