@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -28,7 +29,7 @@ def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"process on port {port} exited: "
-                               f"{process.stderr.read() if process.stderr else ''}")
+                               f"{_output(getattr(process, 'log', None) or process.stderr)}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return
@@ -54,6 +55,14 @@ def request_json(port: int, path: str, *, body: dict | None = None, headers=None
         return error.code, dict(error.headers), _json(error.read())
 
 
+def _output(stream) -> str:
+    if stream is None:
+        return ""
+    if hasattr(stream, "seek"):  # a file: read it from the start
+        stream.seek(0)
+    return stream.read()
+
+
 def _json(content: bytes) -> dict:
     try:
         return json.loads(content)
@@ -70,13 +79,17 @@ def gunicorn(env: dict[str, str], *, app: str = "config.wsgi", workers: int = 1,
                "--workers", str(workers), "--log-level", "warning"]
     if pythonpath:
         command += ["--pythonpath", pythonpath]
+    # The log goes to a file: a pipe nobody reads would block the workers once full.
+    log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         command, cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings",
                                 "DEBUG": "0", "SECURE_SSL_REDIRECT": "0",
                                 "ALLOWED_HOSTS": "127.0.0.1", **env},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.DEVNULL, stderr=log, text=True)
+    process.log = log
     try:
         wait_until_serving(port, process, timeout)
+        _wait_until_answering(port, process, timeout)
         yield port, process
     finally:
         process.terminate()
@@ -85,6 +98,24 @@ def gunicorn(env: dict[str, str], *, app: str = "config.wsgi", workers: int = 1,
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+        log.close()
+
+
+def _wait_until_answering(port: int, process: subprocess.Popen, timeout: float) -> None:
+    """Wait for a worker to answer (the master listens before its workers are booted)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if request_json(port, "/healthz", timeout=timeout)[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"gunicorn on port {port} does not answer: {read_log(process)}")
+
+
+def read_log(process: subprocess.Popen) -> str:
+    """Return what a process started by :func:`gunicorn` has logged so far."""
+    return _output(process.log)
 
 
 class RedisServer:
