@@ -23,6 +23,7 @@ from api.throttling import ScopedRateThrottle, refund_throttles
 from course.api_cache import cached_content, served_lesson
 from course.navigation import next_lesson
 from course.serializers import LessonSummarySerializer
+from storage.moment import one_moment
 
 from . import idempotency
 from .attempt_serializers import AnswerSerializer, AttemptOutcomeSerializer, AttemptSerializer
@@ -141,8 +142,9 @@ class AttemptCreateView(generics.GenericAPIView):
         request, question_id = self.request, self.kwargs["question_id"]
 
         def load():
-            question = Question.objects.published().filter(pk=question_id).select_related(
-                "lesson__chapter", "lesson__course").prefetch_related("choices").first()
+            with one_moment():  # the question and its choices of one version
+                question = Question.objects.published().filter(pk=question_id).select_related(
+                    "lesson__chapter", "lesson__course").prefetch_related("choices").first()
             if question is None:
                 return None
             following = next_lesson(question.lesson)
