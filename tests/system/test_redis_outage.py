@@ -94,6 +94,8 @@ def test_everything_works_while_redis_is_down_and_redis_is_used_again_when_back(
     started = time.monotonic()
     _use_everything(web, api, question, right, "during")
     assert time.monotonic() - started < 15  # degraded, not stuck on timeouts
+    ready = web.get("/readyz")  # still in rotation: every process shares that Redis
+    assert ready.status_code == 200 and ready.json()["status"] == "degraded"
 
     redis_cache.start()  # the same port, empty: as after a restart without persistence
     time.sleep(RETRY_SECONDS * 2)
