@@ -2,7 +2,8 @@
 
 Failures are counted per *account at a client address* (the username, lowercased,
 with the address) and per *client address*, in Django's cache: Redis when ``REDIS_URL``
-is set, so every app process enforces one limit. Past a limit, logins from that address
+is set, so every app process enforces one limit (while Redis is unreachable, each
+process counts on its own: docs/adr/0004-cache-outage.md). Past a limit, logins from that address
 (for that account, or for any) are refused for the rest of a window of
 ``LOGIN_LOCKOUT_SECONDS`` that started with the first counted failure.
 
@@ -28,6 +29,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import ngettext
 from rest_framework.throttling import BaseThrottle
+
+from storage.redis_cache import counter_store
 
 # Every key of the login limit starts with this (tests give each test its own).
 KEY_PREFIX = "login-failures"
@@ -56,9 +59,9 @@ def _keys(request, username: str) -> list[tuple[str, int]]:
 
 def retry_after(request, username: str) -> int | None:
     """Return the seconds until ``username`` may log in from this client, or None if now."""
-    waits = []
+    waits, store = [], counter_store(cache)
     for key, limit in _keys(request, username):
-        counted = cache.get_many([key, f"{key}:until"])
+        counted = store.get_many([key, f"{key}:until"])
         if counted.get(key, 0) >= limit:
             waits.append(max(1, int(counted.get(f"{key}:until", 0) - time.time())))
     return max(waits, default=None)
@@ -66,22 +69,22 @@ def retry_after(request, username: str) -> int | None:
 
 def record_failure(request, username: str) -> None:
     """Count a failed login in each of its windows (a window starts at its first failure)."""
-    seconds = settings.LOGIN_LOCKOUT_SECONDS
+    seconds, store = settings.LOGIN_LOCKOUT_SECONDS, counter_store(cache)
     for key, _limit in _keys(request, username):
-        if cache.add(key, 1, seconds):
-            cache.set(f"{key}:until", time.time() + seconds, seconds)
+        if store.add(key, 1, seconds):
+            store.set(f"{key}:until", time.time() + seconds, seconds)
         else:
             try:
-                cache.incr(key)
+                store.incr(key)
             except ValueError:  # the window ended between add and incr
-                cache.set(key, 1, seconds)
-                cache.set(f"{key}:until", time.time() + seconds, seconds)
+                store.set(key, 1, seconds)
+                store.set(f"{key}:until", time.time() + seconds, seconds)
 
 
 def forget_failures(request, username: str) -> None:
     """Clear the account's count at this address after a successful login."""
     key, _limit = _keys(request, username)[0]
-    cache.delete_many([key, f"{key}:until"])
+    counter_store(cache).delete_many([key, f"{key}:until"])
 
 
 class LoginGuardBackend:

@@ -17,6 +17,7 @@ machine-readable code, for apps that branch on it.
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -50,6 +51,22 @@ STATUS_TITLES = {
     503: _("Service Unavailable"),
 }
 VALIDATION_TITLE = _("Invalid input")
+# What the database driver raises when the database cannot be reached (restarting, a
+# dropped connection): a moment's outage, answered with a 503 to retry, not a 500.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
+class ServiceUnavailable(exceptions.APIException):
+    """A 503 with ``Retry-After``: the database is unreachable for a moment."""
+
+    status_code = 503
+    default_detail = _("The service is briefly unavailable. Try again in a few seconds.")
+    default_code = "service_unavailable"
+
+    def __init__(self):
+        super().__init__()
+        self.wait = RETRY_AFTER_SECONDS
 
 
 def problem_details(exc: exceptions.APIException, *, instance: str) -> dict:
@@ -89,6 +106,8 @@ class ProblemExceptionHandler(ExceptionHandler):
         # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE while a view reads it.
         if isinstance(exc, RequestDataTooBig):
             return PayloadTooLarge()
+        if isinstance(exc, DATABASE_UNAVAILABLE):
+            return ServiceUnavailable()
         return super().convert_known_exceptions(exc)
 
     def convert_unhandled_exceptions(self, exc: Exception) -> exceptions.APIException:

@@ -40,6 +40,7 @@ from quizzes.attempt_serializers import AttemptOutcomeSerializer
 from quizzes.models import Question
 from quizzes.serializers import QuestionSerializer
 from quizzes.services import record_attempt
+from storage.moment import one_moment
 
 from .api_cache import cached_content, served_lesson
 from .offline import lesson_package
@@ -198,8 +199,9 @@ class AttemptCreateView(generics.GenericAPIView):
         request, question_id = self.request, self.kwargs["question_id"]
 
         def load():
-            question = Question.objects.published().filter(pk=question_id).select_related(
-                "lesson__chapter", "lesson__course").prefetch_related("choices").first()
+            with one_moment():  # the question and its choices of one version
+                question = Question.objects.published().filter(pk=question_id).select_related(
+                    "lesson__chapter", "lesson__course").prefetch_related("choices").first()
             if question is None:
                 return None
             following = next_lesson(question.lesson)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from course.navigation import next_lesson
 from quizzes.exercises import submit_answer
 from quizzes.models import Question
+from storage.moment import one_moment
 
 from .pages import lesson_page
 
@@ -27,10 +28,9 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
     A script on the page asks for the exercise alone (``X-Requested-With: fetch``) and
     swaps it in place; without JavaScript the whole lesson page comes back.
     """
-    question = get_object_or_404(
-        Question.objects.published().select_related("lesson__course", "lesson__chapter"),
-        pk=question_id,
-    )
+    with one_moment():  # the question and its choices of one version (storage/moment.py)
+        question = get_object_or_404(Question.objects.published().select_related(
+            "lesson__course", "lesson__chapter").prefetch_related("choices"), pk=question_id)
     lesson = question.lesson
     if request.method == "GET":
         return redirect(f"{lesson.get_absolute_url()}#exercise-{question.key}")

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Innermost: a view that lost the database answers 503 (ops/outage.py).
+    "ops.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -111,6 +113,10 @@ if REDIS_URL:
             "BACKEND": "storage.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "gradiente"),
+            # Short timeouts: an unreachable Redis degrades the cache instead of holding
+            # requests; it is tried again a second later (docs/adr/0004-cache-outage.md).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5,
+                        "OUTAGE_RETRY_SECONDS": 1.0},
         }
     }
 elif env_str("CACHE_DIR"):

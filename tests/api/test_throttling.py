@@ -1,20 +1,16 @@
 """Logins and registrations are throttled per client, counted in the cache all processes share."""
 
-import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import ROOT, free_port, wait_until_serving
+from tests.processes import request_json as _request
+
 LOGIN = "/api/v1/auth/login/"
 
 
@@ -55,35 +51,8 @@ def test_reading_courses_is_not_throttled(api):
         assert api.get("/api/v1/courses/").status_code == 200
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _post(port: int, path: str) -> tuple[int, dict, dict]:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", data=b"{}", method="POST",
-        headers={"Content-Type": "application/json", "Accept-Language": "en"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local
-            return response.status, dict(response.headers), json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), json.loads(error.read())
-
-
-def _wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn on port {port} exited: {process.stderr.read()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"gunicorn did not start on port {port}")
+    return _request(port, path, body={})
 
 
 @pytest.fixture
@@ -101,7 +70,7 @@ def two_app_processes(tmp_path):
         # The throttled requests are refused before any query; no tables are needed.
         "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
     }
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
@@ -112,7 +81,7 @@ def two_app_processes(tmp_path):
     ]
     try:
         for port, process in zip(ports, processes, strict=True):
-            _wait_until_serving(port, process)
+            wait_until_serving(port, process)
         yield ports
     finally:
         for process in processes:
