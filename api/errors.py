@@ -13,8 +13,6 @@ from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 
-from ops.outage import outage_response_for_current_error
-
 from .language import is_api_request
 from .problems import problem_response
 
@@ -57,8 +55,6 @@ def page_not_found(request, exception, template_name=defaults.ERROR_404_TEMPLATE
 
 
 def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
-    if (outage := outage_response_for_current_error(request)) is not None:
-        return outage  # the database is away for a moment: a 503, not a crash
     if is_api_request(request):
         return problem_response(request, exceptions.APIException())
     return defaults.server_error(request, template_name)

@@ -55,4 +55,4 @@ urlpatterns += i18n_patterns(
 handler400 = "api.errors.bad_request"
 handler403 = "api.errors.permission_denied"
 handler404 = "api.errors.page_not_found"
-handler500 = "api.errors.server_error"
+handler500 = "ops.outage.server_error"

@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
+from api import errors
 from api.language import is_api_request
 from api.problems import (
     DATABASE_UNAVAILABLE,
@@ -68,7 +69,9 @@ class DatabaseOutageMiddleware:
         return unavailable_response(request)
 
 
-def outage_response_for_current_error(request: HttpRequest) -> HttpResponse | None:
-    """Return the 503 if the error being handled (in Django's handler500, raised outside
-    a view: a middleware, the session) is a database outage, else None."""
-    return unavailable_response(request) if is_database_outage(sys.exc_info()[1]) else None
+def server_error(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Django's handler500: a 503 if the error being handled (raised outside a view: a
+    middleware, the session) is a database outage, else the API's or the site's 500."""
+    if is_database_outage(sys.exc_info()[1]):
+        return unavailable_response(request)  # the database is away for a moment
+    return errors.server_error(request, *args, **kwargs)

@@ -23,7 +23,7 @@ urlpatterns = [
     *project_urlpatterns,
 ]
 handler404 = "api.errors.page_not_found"
-handler500 = "api.errors.server_error"
+handler500 = "ops.outage.server_error"  # as config/urls.py
 
 
 @pytest.mark.django_db
