@@ -114,12 +114,30 @@ def describe_figure(lesson, spec: dict, language: str) -> dict | None:
     return {
         "url": f"{url}?{urlencode({'lang': language})}",
         "alt": image.alt,
-        "caption": translated(spec.get("caption"), language),
+        "caption": caption_with_definitions(planned, translated(spec.get("caption"), language),
+                                            language),
         "width": image.width,
         "height": image.height,
         "lab_url": f"{lab_url}?{urlencode(query)}",
         "lab_label": lab_label,
     }
+
+
+def caption_with_definitions(planned: services.PlotRequest, caption: str, language: str
+                              ) -> str:
+    """Return the caption followed by the loss and norm definitions its series ran with.
+
+    The numbers a figure shows depend on the loss convention, so the caption says which
+    one (each distinct definition once, in the order of the series).
+    """
+    declaration = registry.get(planned.slug)
+    sentences: list[str] = []
+    with translation.override(language):
+        for _label, params in planned.series:
+            data = services.get_result(services.plan_result(
+                slug=planned.slug, raw_params=normalized(params), seed=planned.seed))
+            sentences += [s for s in declaration.loss_definitions(data) if s not in sentences]
+    return " ".join([caption, *sentences]) if caption else " ".join(sentences)
 
 
 def figure_image(spec: Mapping[str, Any], language: str, fmt: str = "png"

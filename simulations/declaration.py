@@ -45,6 +45,9 @@ class SimulationDeclaration:
     param_labels: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     param_help_texts: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     quantities: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # The loss and norms a result's numbers are computed with, in the active language
+    # (None: the simulation computes no loss, e.g. a forward pass only).
+    describe_loss: Callable[[Mapping[str, Any]], list[str]] | None = None
 
     @property
     def slug(self) -> str:
@@ -88,3 +91,11 @@ class SimulationDeclaration:
     def key_numbers(self, data: Mapping[str, Any]) -> Numbers:
         """Return (label, value) pairs that sum a result up, in the active language."""
         return self.summarize(data)
+
+    def loss_definitions(self, data: Mapping[str, Any]) -> list[str]:
+        """Return the sentences defining the result's loss and norms, in the active language.
+
+        The numbers depend on the convention (a batch mean divides every gradient by B),
+        so every page that shows them says which one the run used.
+        """
+        return [] if self.describe_loss is None else self.describe_loss(data)

@@ -56,12 +56,15 @@ PARAM_HELP = {
                   "initialization is 'normal'."),
     "batch_norm": _("Normalize every hidden layer over the batch before its activation."),
     "steps": _("Number of time steps T; the loss looks only at the last one."),
-    "spectral_radius": _("Largest absolute eigenvalue of the hidden-to-hidden matrix: below "
-                         "1 the gradient of a vanilla RNN must shrink through time."),
+    "spectral_radius": _("Largest absolute eigenvalue of the hidden-to-hidden matrix. A "
+                         "largest singular value below 1, not a spectral radius below 1, makes "
+                         "a vanilla tanh RNN's gradient shrink through time (Pascanu et al., "
+                         "2013); the two are equal for the orthogonal draw."),
     "forget_bias": _("Initial bias of the LSTM forget gate (ignored by other cells)."),
     "activation": _("Nonlinearity applied by every hidden layer."),
-    "init": _("How the initial weights are drawn; Glorot suits tanh and sigmoid, He suits "
-              "ReLU."),
+    "init": _("How the initial weights are drawn: Glorot suits tanh, He suits ReLU; with "
+              "the sigmoid, whose slope is at most 1/4, the gradient vanishes even with "
+              "Glorot."),
     "batch_size": _("Number of examples in each batch."),
     "cell": _("Vanilla tanh RNN, linear RNN, LSTM or GRU."),
     "hidden_size": _("Number of units of the hidden state."),
@@ -129,3 +132,11 @@ CHOICE_LABELS = {
 
 def choice_label(value: object) -> str:
     return str(CHOICE_LABELS.get(str(value), str(value).replace("_", " ")))
+
+
+def single_output_loss(data) -> list[str]:
+    """Define the fixed loss of the simulations with one linear output (training, check)."""
+    text = _("Loss: L = 1/(2B) · Σ_b (y_b − t_b)², half the squared error between the single "
+             "linear output y_b and the target t_b, averaged over the batch of B = %(batch)d "
+             "examples.")
+    return [str(text) % {"batch": data["params"]["batch_size"]}]

@@ -72,5 +72,6 @@ def simulation_detail(request, slug: str):
         svg_url=f"{svg}?{query}",
         json_url=f"{run}?{urlencode({**normalized(params), 'seed': seed})}",
         numbers=simulation.key_numbers(result),
+        definitions=simulation.loss_definitions(result),
     )
     return render(request, "simulations/simulation_detail.html", context)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..declaration import SimulationDeclaration
+from ..descriptions import single_output_loss
 from ..engine import gradcheck
 from ..plots import PlotKind
 from ..plots import gradcheck as plots
@@ -33,4 +34,5 @@ DECLARATION = SimulationDeclaration(
     ),
     config_label=plots.config_label,
     summarize=summarize,
+    describe_loss=single_output_loss,
 )

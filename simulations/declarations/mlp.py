@@ -29,6 +29,30 @@ def summarize(data) -> Numbers:
     ]
 
 
+def describe_loss(data) -> list[str]:
+    """Define the run's loss convention and the norm the gradient plot shows."""
+    params = data["params"]
+    sizes = {"batch": params["batch_size"], "outputs": params["outputs"]}
+    loss = {
+        "half_squared_error": _(
+            "Loss: L = 1/(2B) · Σ_b ‖y_b − t_b‖², half the squared error between the outputs "
+            "y_b (k = %(outputs)d linear units) and the targets t_b, averaged over the batch "
+            "of B = %(batch)d examples."),
+        "mean_squared_error": _(
+            "Loss: L = 1/(Bk) · Σ_b ‖y_b − t_b‖², the squared error averaged over the "
+            "B = %(batch)d examples and the k = %(outputs)d linear outputs (PyTorch's "
+            "MSELoss)."),
+        "probe": _(
+            "Loss: L = Σ_b ⟨g_b, y_b⟩, with a fixed random probe g_b ~ N(0, I/k) for each of "
+            "the B = %(batch)d examples (k = %(outputs)d linear outputs), so that "
+            "∂L/∂y_b = g_b: summed over the batch, not averaged, it measures the backward "
+            "signal itself."),
+    }[data["loss_convention"]] % sizes
+    norm = _("Gradient norms: ‖∂L/∂W_l‖_F, the Frobenius norm of the gradient of this loss "
+             "with respect to the weights of layer l.")
+    return [loss, norm]
+
+
 DECLARATION = SimulationDeclaration(
     engine=mlp.SIMULATION,
     title=gettext_lazy("Gradient flow in a deep network"),
@@ -41,6 +65,7 @@ DECLARATION = SimulationDeclaration(
     ),
     config_label=plots.config_label,
     summarize=summarize,
+    describe_loss=describe_loss,
     quantities={
         "hidden_grad_ratio_first_to_last": "hidden_grad_norms[0] / hidden_grad_norms[-1]",
         "activation_std_ratio_last_to_first": "activation_stds[-1] / activation_stds[0]",

@@ -28,6 +28,26 @@ def summarize(data) -> Numbers:
     return numbers
 
 
+def describe_loss(data) -> list[str]:
+    """Define the run's loss convention and the exact norm the plot shows per step."""
+    sizes = {"batch": data["params"]["batch_size"]}
+    loss = {
+        "half_squared_error": _(
+            "Loss: L = 1/(2B) · Σ_b ‖h_T^b − y^b‖², half the squared error between the last "
+            "hidden state h_T^b and a target y^b, averaged over the batch of B = %(batch)d "
+            "sequences."),
+        "probe": _(
+            "Loss: L = Σ_b ⟨g_b, h_T^b⟩, with a fixed random probe g_b ~ N(0, I/H) for each "
+            "sequence, so that ∂L/∂h_T^b = g_b, summed over the batch of B = %(batch)d "
+            "sequences."),
+    }[data["loss_convention"]] % sizes
+    norm = _("Gradient norms: RMS_b ‖∂l_b/∂h_t^b‖ = √(mean_b ‖∂l_b/∂h_t^b‖²), the root mean "
+             "square over the batch of the gradient of each sequence's own loss l_b with "
+             "respect to its state h_t^b (not the Frobenius norm ‖∂L/∂h_t‖_F of the batch "
+             "loss's gradient).")
+    return [loss, norm]
+
+
 DECLARATION = SimulationDeclaration(
     engine=recurrent.SIMULATION,
     title=gettext_lazy("Gradient flow through time in recurrent networks"),
@@ -39,6 +59,7 @@ DECLARATION = SimulationDeclaration(
     ),
     config_label=plots.config_label,
     summarize=summarize,
+    describe_loss=describe_loss,
     quantities={
         "first_step_grad_norm": "grad_h_norms[0]",
         "last_step_grad_norm": "grad_h_norms[-1]",

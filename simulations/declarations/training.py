@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..declaration import SimulationDeclaration
+from ..descriptions import single_output_loss
 from ..engine import training
 from ..plots import PlotKind
 from ..plots import training as plots
@@ -26,6 +27,13 @@ def summarize(data) -> Numbers:
     return numbers
 
 
+def describe_loss(data) -> list[str]:
+    """Define the loss and the global gradient norm the plots show."""
+    norm = _("Global gradient norm: √(Σ ‖∂L/∂θ‖²) over every weight and bias θ, computed by "
+             "backpropagation before any clipping.")
+    return [*single_output_loss(data), norm]
+
+
 DECLARATION = SimulationDeclaration(
     engine=training.SIMULATION,
     title=gettext_lazy("Training dynamics and gradient clipping"),
@@ -38,6 +46,7 @@ DECLARATION = SimulationDeclaration(
     ),
     config_label=plots.config_label,
     summarize=summarize,
+    describe_loss=describe_loss,
     # Here "steps" and "depth" count SGD steps and hidden layers, not time or layers crossed.
     param_labels={"steps": gettext_lazy("SGD steps")},
     param_help_texts={

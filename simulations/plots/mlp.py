@@ -22,7 +22,8 @@ from .common import (
     trend,
 )
 
-QUANTITY = r"$\|\partial L / \partial W_l\|$"
+# The Frobenius norm of the batch loss's gradient, result["weight_grad_norms"].
+QUANTITY = r"$\|\partial L / \partial W_l\|_F$"
 
 
 def config_label(data) -> str:

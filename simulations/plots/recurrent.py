@@ -11,8 +11,16 @@ from ..descriptions import choice_label
 from . import style
 from .common import Series, as_array, join, lead, magnitude, number, positive, trend
 
-QUANTITY = r"$\|\partial L / \partial h_t\|$"
-BOUND = r"$\sigma_{\max}^{\,T-t}\,\|\partial L / \partial h_T\|$"
+# result["grad_h_norms"]: the root mean square over the batch of each sequence's gradient
+# of its own loss l_b (not the Frobenius norm of the batch loss's gradient).
+QUANTITY = r"$\mathrm{RMS}_b\,\|\partial \ell_b / \partial h_t^b\|$"
+# result["singular_value_bound"]: (gamma sigma_max)^(T-t) times that norm at T, where
+# gamma bounds |f'| (1 for tanh and the identity, 1/4 for the sigmoid).
+_LAST = r"\mathrm{RMS}_b\,\|\partial \ell_b / \partial h_T^b\|"
+BOUNDS = {
+    "sigmoid_rnn": rf"$(\sigma_{{\max}}/4)^{{T-t}}\,{_LAST}$",
+    "default": rf"$\sigma_{{\max}}^{{\,T-t}}\,{_LAST}$",
+}
 
 
 def config_label(data) -> str:
@@ -35,7 +43,7 @@ def draw_gradients(series: Sequence[Series]) -> tuple[Figure, str]:
     if len(series) == 1 and bound is not None:
         ax.plot(series[0].data["steps"], positive(as_array(bound)), color=style.REFERENCE,
                 linestyle=":", linewidth=1.5,
-                label=_("upper bound %(formula)s") % {"formula": BOUND})
+                label=_("upper bound %(formula)s") % {"formula": _bound_formula(series[0].data)})
     log = style.use_log_scale(ax, every_value)
     if log and len(series) == 1 and bound is not None:
         # The bound may run off by many decades: scale the axis to the gradients.
@@ -53,6 +61,10 @@ def draw_gradients(series: Sequence[Series]) -> tuple[Figure, str]:
     )
     style.add_legend(ax)
     return figure, _describe(series, log)
+
+
+def _bound_formula(data) -> str:
+    return BOUNDS.get(data["params"]["cell"], BOUNDS["default"])
 
 
 def _describe(series: Sequence[Series], log: bool) -> str:

@@ -135,3 +135,39 @@ def test_admin_lesson_page_previews_the_figures(imported_course, client):
     body = client.get(f"/admin/course/lesson/{lesson.pk}/change/").content.decode()
     assert body.count("/api/v1/simulations/figures/redes-neurais/") == 3
     assert body.count('alt="') >= 3
+
+
+CAPTION_DEFINITIONS = {
+    "pt-br": {
+        "sigmoid-vs-relu": ["Perda: L = 1/(2B) · Σ_b ‖y_b − t_b‖², metade do erro quadrático",
+                            "B = 64 exemplos", "a norma de Frobenius"],
+        "clipping": ["Perda: L = 1/(2B) · Σ_b (y_b − t_b)², metade do erro quadrático",
+                     "B = 32 exemplos", "Norma global do gradiente"],
+        "rnn-vs-lstm": ["Perda: L = 1/(2B) · Σ_b ‖h_T^b − y^b‖²", "B = 16 sequências",
+                        "a raiz da média quadrática, sobre o lote"],
+    },
+    "en": {
+        "sigmoid-vs-relu": ["Loss: L = 1/(2B) · Σ_b ‖y_b − t_b‖², half the squared error",
+                            "B = 64 examples", "the Frobenius norm"],
+        "clipping": ["Loss: L = 1/(2B) · Σ_b (y_b − t_b)², half the squared error",
+                     "B = 32 examples", "Global gradient norm"],
+        "rnn-vs-lstm": ["Loss: L = 1/(2B) · Σ_b ‖h_T^b − y^b‖²", "B = 16 sequences",
+                        "the root mean square over the batch"],
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["pt-br", "en"])
+def test_lesson_88_captions_define_the_loss_and_the_norm_in_the_pages_language(
+        imported_course, client, lang):
+    """The numbers depend on the loss convention: each caption says which one was used."""
+    body = html.unescape(
+        client.get(f"/{lang}/courses/redes-neurais/{LESSON_88}/").content.decode())
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", body, re.DOTALL)
+    for name, fragments in CAPTION_DEFINITIONS[lang].items():
+        src = re.escape(f"/{name}.png")
+        figure = re.search(rf'<img src="[^"]*{src}[^"]*".*?<figcaption>(.*?)</figcaption>',
+                           body, re.DOTALL)
+        assert figure is not None and figure.group(1) in captions
+        for fragment in fragments:
+            assert fragment in figure.group(1), (name, fragment)

@@ -79,3 +79,29 @@ def test_nonsense_in_the_query_never_makes_a_500(client, query):
 
 def test_unknown_simulation_is_a_404(client):
     assert client.get(LAB.format(lang="en") + "nope/").status_code == 404
+
+
+@pytest.mark.parametrize(("lang", "slug", "fragments"), [
+    ("en", "mlp_gradient_flow", ["Loss: L = 1/(2B) · Σ_b ‖y_b − t_b‖², half the squared error",
+                                 "k = 1 linear units", "B = 64 examples", "Frobenius"]),
+    ("pt-br", "mlp_gradient_flow", ["Perda: L = 1/(2B) · Σ_b ‖y_b − t_b‖², metade do erro",
+                                    "k = 1 unidades lineares", "B = 64 exemplos", "Frobenius"]),
+    ("en", "recurrent_gradient_flow", ["Loss: L = 1/(2B) · Σ_b ‖h_T^b − y^b‖²",
+                                       "the root mean square over the batch"]),
+    ("pt-br", "recurrent_gradient_flow", ["Perda: L = 1/(2B) · Σ_b ‖h_T^b − y^b‖²",
+                                          "a raiz da média quadrática, sobre o lote"]),
+    ("en", "training_dynamics", ["Loss: L = 1/(2B) · Σ_b (y_b − t_b)²", "before any clipping"]),
+    ("pt-br", "gradient_check", ["Perda: L = 1/(2B) · Σ_b (y_b − t_b)², metade"]),
+])
+def test_lab_page_defines_the_loss_the_run_used_in_the_pages_language(
+        client, lang, slug, fragments):
+    body = html.unescape(page(client, LAB.format(lang=lang) + f"{slug}/"))
+    for fragment in fragments:
+        assert fragment in body
+
+
+def test_lab_page_defines_the_probe_loss_when_it_is_chosen(client):
+    body = html.unescape(page(client, LAB.format(lang="en") + "mlp_gradient_flow/",
+                              loss="probe", outputs=4))
+    assert "Loss: L = Σ_b ⟨g_b, y_b⟩" in body and "k = 4 linear outputs" in body
+    assert "half the squared error" not in body

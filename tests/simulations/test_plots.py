@@ -145,3 +145,26 @@ def test_plot_modules_never_import_pyplot():
     imports_pyplot = re.compile(r"matplotlib\.pyplot|from matplotlib import [^\n]*pyplot")
     for path in pathlib.Path(package.__file__).parent.glob("*.py"):
         assert not imports_pyplot.search(path.read_text()), path.name
+
+
+@pytest.mark.parametrize("cell", ["rnn", "sigmoid_rnn"])
+def test_rnn_plot_labels_name_the_per_example_rms_norm_it_draws(cell):
+    """grad_h_norms is the RMS over the batch of each sequence's own gradient, not ‖∂L/∂h_t‖."""
+    from simulations.plots import recurrent
+
+    data = result_data("recurrent_gradient_flow", cell=cell, steps=10)
+    figure, _alt = recurrent.draw_gradients([Series("", data)])
+    (ax,) = figure.axes
+    assert r"\mathrm{RMS}_b\,\|\partial \ell_b / \partial h_t^b\|" in ax.get_ylabel()
+    bound = [line.get_label() for line in ax.get_lines() if "T-t" in line.get_label()]
+    assert len(bound) == 1 and r"\partial \ell_b / \partial h_T^b" in bound[0]
+    assert ("/4)^{T-t}" in bound[0]) == (cell == "sigmoid_rnn")
+    # The bound starts from the plotted norm at T, so it is the same quantity.
+    assert data["singular_value_bound"][-1] == pytest.approx(data["grad_h_norms"][-1])
+
+
+def test_mlp_plot_label_names_the_frobenius_norm_of_the_batch_loss_gradient():
+    from simulations.plots import mlp
+
+    figure, _alt = mlp.draw_gradients([Series("", result_data("mlp_gradient_flow", depth=3))])
+    assert r"\|\partial L / \partial W_l\|_F" in figure.axes[0].get_ylabel()
