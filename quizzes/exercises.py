@@ -136,7 +136,7 @@ def _exercise(question: Question, choices: list[Choice], number: int, user: Any,
                                 solved=status["correct"] > 0)
     answer = variant.answer if variant else None
     exercise = Exercise(question, number, snapshot, AnswerForm(snapshot=snapshot, token=token),
-                        state, answer, lab_url=lab_url(question, variant))
+                        state, answer, lab_url=lab_url(question, variant, state))
     if not state.can_answer:
         exercise.locked_outcome = grading.locked(snapshot, answer, tries=state.tries_used)
     return exercise
@@ -191,7 +191,8 @@ def submit_answer(request: HttpRequest, question: Question) -> Submission:
                                                                   pk__lt=question.pk)).count()
     state = question_view_state(policy_of(question), tries=0, solved=False)  # until known
     exercise = Exercise(question, number, snapshot, form, state,
-                        variant.answer if variant else None, lab_url=lab_url(question, variant))
+                        variant.answer if variant else None,
+                        lab_url=lab_url(question, variant, state))
     if form.is_valid():
         answer = form.cleaned_data["answer"]
         result = record_attempt(
@@ -201,6 +202,7 @@ def submit_answer(request: HttpRequest, question: Question) -> Submission:
         )
         exercise.result, exercise.snapshot = result, result.snapshot
         exercise.state = result.state or state  # an anonymous learner's tries do not count
+        exercise.lab_url = lab_url(question, variant, exercise.state)
         exercise.variant_answer = result.variant.answer if result.variant else None
         if result.outcome.format_error:
             form.add_error("answer", result.outcome.format_error_message)
