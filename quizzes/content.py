@@ -175,9 +175,10 @@ def parse_question(data: dict, order: int) -> tuple[dict[str, Any], list[dict[st
     return values, parsed
 
 
-def _check(lesson: Lesson, key: str, values: dict, choices: list[dict]) -> list[str]:
-    draft = QuestionDraft(
-        kind=values["kind"], key=f"{lesson.course.slug}/{lesson.slug}/{key}",
+def question_draft(key: str, values: dict, choices: list[dict]) -> QuestionDraft:
+    """Return what :mod:`.validation` checks of a parsed question (``key``: its stable key)."""
+    return QuestionDraft(
+        kind=values["kind"], key=key,
         answer=values["answer"], rtol=values["rtol"], atol=values["atol"],
         log_scale=values["log_scale"], simulation=values["simulation"],
         fixed=values["fixed_params"], vary=values["varied_params"],
@@ -188,6 +189,10 @@ def _check(lesson: Lesson, key: str, values: dict, choices: list[dict]) -> list[
         choices=tuple(ChoiceDraft(str(n + 1), c["is_correct"], c["predicate"], c["params"])
                       for n, c in enumerate(choices)),
     )
+
+
+def _check(lesson: Lesson, key: str, values: dict, choices: list[dict]) -> list[str]:
+    draft = question_draft(f"{lesson.course.slug}/{lesson.slug}/{key}", values, choices)
     problems = [f"{field}: {message}" if field else message
                 for field, message in check_question(draft)]
     return problems + check_choices(draft)
