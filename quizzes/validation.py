@@ -137,11 +137,8 @@ def _sample_seeds(draft: QuestionDraft) -> list[int]:
 
 def check_question(draft: QuestionDraft) -> list[Problem]:
     """Return every problem of the question's own fields (not the choices' counts)."""
-    problems: list[Problem] = []
-    if draft.rtol < 0:
-        problems.append(("rtol", _("Tolerances cannot be negative.")))
-    if draft.atol < 0:
-        problems.append(("atol", _("Tolerances cannot be negative.")))
+    problems: list[Problem] = [(name, _("Tolerances cannot be negative."))
+                               for name in ("rtol", "atol") if getattr(draft, name) < 0]
     if draft.margin < 0:
         problems.append(("margin", _("The margin cannot be negative.")))
     if draft.solution_policy == grading.AFTER_TRIES and not draft.solution_after_tries:
