@@ -77,17 +77,6 @@ def simulation_spec(question: Question, choices: Sequence[Choice] | None = None
     )
 
 
-def compute_cached(spec: variants.SimulationSpec, seed: int) -> LearnerVariant:
-    """Compute a variant's answer, once per (question spec, seed, engine version)."""
-    key = f"quizzes:variant:{ENGINE_VERSION}:{spec.fingerprint()}:{seed}"
-    data = cache.get(key)
-    if data is None:
-        data = variants.compute_variant(spec, seed).answer.to_dict()
-        cache.set(key, data, CACHE_SECONDS)
-    data = {**data, "correct_choices": tuple(data["correct_choices"])}
-    return LearnerVariant(grading.VariantAnswer(**data), spec.fingerprint())
-
-
 def served_cached(spec: variants.SimulationSpec, question_key: str,
                   learner: str) -> LearnerVariant:
     """Return the learner's served variant (the first clear draw), computed once."""

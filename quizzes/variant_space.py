@@ -62,6 +62,8 @@ def check_variant_space(draft: Any, *, learners: int = SAMPLED_LEARNERS,
         return []
     cache_key = (spec.fingerprint(), draft.key, draft.same_answer, learners)
     if cache_key not in _checked:
+        if len(_checked) >= 256:  # a long-running process with many admin edits
+            _checked.clear()
         _checked[cache_key] = _sample(draft, spec, learners, budget)
     return list(_checked[cache_key])
 

@@ -16,7 +16,9 @@ A question checked by simulation declares, without code (see docs/authoring.md):
 Each draw comes from a seed derived with SHA-256 from the question and the learner, and
 each parameter from its own hash of that seed, so a learner always gets the same
 variant, on any machine, and adding a varied parameter leaves the others' values alone.
-The simulation then runs on the variant's parameters with the same seed.
+The simulation then runs on the variant's parameters with the same seed. A variant whose
+choice predicates lie within the question's ``margin`` of a boundary is not served: the
+draw is redone from the same learner's key (:func:`served_variant`, :mod:`.margins`).
 
 Pure Python and numpy (through the engine); Django only through the simulations'
 registry, which names each simulation's engine and quantities.
