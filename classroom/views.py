@@ -11,6 +11,7 @@ from quizzes.exercises import submit_answer
 from quizzes.models import Question
 from storage.moment import one_moment
 
+from .answer_throttle import anonymous_wait, wait_message
 from .pages import lesson_page
 
 LESSON_TEMPLATE = "classroom/lesson_detail.html"
@@ -34,9 +35,14 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
     lesson = question.lesson
     if request.method == "GET":
         return redirect(f"{lesson.get_absolute_url()}#exercise-{question.key}")
-    submission = submit_answer(request, question)
+    wait = anonymous_wait(request)
+    submission = submit_answer(request, question, refusal=wait_message(wait) if wait else "")
     if request.headers.get("X-Requested-With") == "fetch":
         context = {"exercise": submission.exercise, "next_lesson": next_lesson(lesson)}
-        return render(request, "classroom/_exercise.html", context)
-    context = lesson_page(request, course_slug=lesson.course.slug, lesson_slug=lesson.slug)
-    return render(request, LESSON_TEMPLATE, context)
+        response = render(request, "classroom/_exercise.html", context)
+    else:
+        context = lesson_page(request, course_slug=lesson.course.slug, lesson_slug=lesson.slug)
+        response = render(request, LESSON_TEMPLATE, context)
+    if wait:
+        response.status_code, response["Retry-After"] = 429, str(wait)
+    return response

@@ -189,6 +189,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth": env_str("API_AUTH_THROTTLE_RATE", "10/minute"),
         "attempts": env_str("API_ATTEMPTS_THROTTLE_RATE", "60/minute"),
+        # Anonymous answers on the lesson page (classroom/answer_throttle.py).
+        "answers": env_str("WEB_ANSWERS_THROTTLE_RATE", "30/minute"),
     },
     # Throttles count per client address: REMOTE_ADDR, or, behind NUM_PROXIES proxies,
     # the address they appended to X-Forwarded-For (never one the client wrote itself).

@@ -99,7 +99,7 @@ class QuestionAdmin(TranslationAdmin):
                                                     "rtol·|value|.")}),
             (_("Checked by simulation"), {
                 "fields": ["simulation", "fixed_params", "varied_params", "quantity",
-                           "choice_predicate"],
+                           "choice_predicate", ("margin", "same_answer"), "lab_mode"],
                 "description": _("Available simulations: %(list)s. Use the preview to see "
                                  "every value of the result you can check.") % {
                     "list": simulations},
@@ -156,8 +156,8 @@ class QuestionAdmin(TranslationAdmin):
         computed, problem = None, ""
         if spec is not None:
             try:
-                computed = variants.compute_variant(
-                    spec, variants.variant_seed(question.stable_key, f"sample:{learner}"))
+                computed = variants.served_variant(spec, question.stable_key,
+                                                   f"sample:{learner}")
             except (KeyError, ValueError) as error:  # unknown simulation, bad params/formula
                 problem = str(error)
         variant = (learner_variants.LearnerVariant(computed.answer, computed.fingerprint)

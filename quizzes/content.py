@@ -33,6 +33,8 @@ from course.importer import ImportReport, upsert
 from course.models import Lesson
 
 from . import grading
+from .learner_state import MEASURE, PREDICT
+from .margins import DEFAULT_MARGIN
 from .models import Choice, Question
 from .validation import ChoiceDraft, QuestionDraft, check_choices, check_question
 
@@ -41,11 +43,12 @@ KEYS = {
     "key", "type", "published", "prompt", "explanation", "feedback_correct", "feedback_wrong",
     "choices", "partial_credit", "answer", "rtol", "atol", "log10", "simulation", "fixed",
     "vary", "quantity", "choice_predicate", "max_tries", "explanation_after_tries",
-    "solution", "solution_after_tries",
+    "solution", "solution_after_tries", "margin", "same_answer", "lab",
 }
 CHOICE_KEYS = {"text", "correct", "feedback", "params", "predicate"}
 KINDS = (grading.SINGLE, grading.MULTIPLE, grading.NUMERIC)
 POLICIES = (grading.NEVER, grading.AFTER_CORRECT, grading.AFTER_TRIES)
+LAB_MODES = (PREDICT, MEASURE)
 
 
 def read_questions(lesson_files: LessonFiles) -> tuple[Path, list[dict[str, Any]]]:
@@ -138,6 +141,8 @@ def parse_question(data: dict, order: int) -> tuple[dict[str, Any], list[dict[st
     policy = data.get("solution", grading.AFTER_CORRECT)
     if policy not in POLICIES:
         raise ValueError(f"{where}'solution' must be one of {', '.join(POLICIES)}")
+    if data.get("lab", PREDICT) not in LAB_MODES:
+        raise ValueError(f"{where}'lab' must be one of {', '.join(LAB_MODES)}")
     for text_key in ("simulation", "quantity", "choice_predicate"):
         if not isinstance(data.get(text_key, ""), str):
             raise ValueError(f"{where}'{text_key}' must be text")
@@ -163,23 +168,31 @@ def parse_question(data: dict, order: int) -> tuple[dict[str, Any], list[dict[st
                                            whole=True),
         "solution_policy": policy,
         "solution_after_tries": _number(data, "solution_after_tries", None, where, whole=True),
+        "margin": _number(data, "margin", DEFAULT_MARGIN, where),
+        "same_answer": bool(data.get("same_answer", False)), "lab_mode": data.get("lab", PREDICT),
     }
     parsed = [_parse_choice(c, f"{where}choice {n + 1}: ") for n, c in enumerate(choices)]
     return values, parsed
 
 
-def _check(lesson: Lesson, key: str, values: dict, choices: list[dict]) -> list[str]:
-    draft = QuestionDraft(
-        kind=values["kind"], key=f"{lesson.course.slug}/{lesson.slug}/{key}",
+def question_draft(key: str, values: dict, choices: list[dict]) -> QuestionDraft:
+    """Return what :mod:`.validation` checks of a parsed question (``key``: its stable key)."""
+    return QuestionDraft(
+        kind=values["kind"], key=key,
         answer=values["answer"], rtol=values["rtol"], atol=values["atol"],
         log_scale=values["log_scale"], simulation=values["simulation"],
         fixed=values["fixed_params"], vary=values["varied_params"],
         quantity=values["quantity"], choice_predicate=values["choice_predicate"],
         solution_policy=values["solution_policy"],
         solution_after_tries=values["solution_after_tries"],
+        margin=values["margin"], same_answer=values["same_answer"],
         choices=tuple(ChoiceDraft(str(n + 1), c["is_correct"], c["predicate"], c["params"])
                       for n, c in enumerate(choices)),
     )
+
+
+def _check(lesson: Lesson, key: str, values: dict, choices: list[dict]) -> list[str]:
+    draft = question_draft(f"{lesson.course.slug}/{lesson.slug}/{key}", values, choices)
     problems = [f"{field}: {message}" if field else message
                 for field, message in check_question(draft)]
     return problems + check_choices(draft)

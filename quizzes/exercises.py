@@ -136,7 +136,7 @@ def _exercise(question: Question, choices: list[Choice], number: int, user: Any,
                                 solved=status["correct"] > 0)
     answer = variant.answer if variant else None
     exercise = Exercise(question, number, snapshot, AnswerForm(snapshot=snapshot, token=token),
-                        state, answer, lab_url=lab_url(question, variant))
+                        state, answer, lab_url=lab_url(question, variant, state))
     if not state.can_answer:
         exercise.locked_outcome = grading.locked(snapshot, answer, tries=state.tries_used)
     return exercise
@@ -177,22 +177,29 @@ def _blank_form_saying(snapshot, token: str, message: str) -> AnswerForm:
     return form
 
 
-def submit_answer(request: HttpRequest, question: Question) -> Submission:
-    """Grade a posted answer (storing it for a logged-in learner) and keep the result."""
+def submit_answer(request: HttpRequest, question: Question, *, refusal: str = "") -> Submission:
+    """Grade a posted answer (storing it for a logged-in learner) and keep the result.
+
+    With a ``refusal`` (the learner must wait), nothing is graded: the exercise comes
+    back blank, saying it.
+    """
     language = get_language()
     try:
         snapshot, variant = _prepare(question, request.user, language)
     except (KeyError, ValueError):  # the engine refuses the question's simulation
         logger.exception("Exercise %s cannot be computed", question.stable_key)
         raise Http404 from None
-    form = AnswerForm(request.POST, snapshot=snapshot, token=variant.token if variant else "")
+    token = variant.token if variant else ""
+    form = _blank_form_saying(snapshot, token, refusal) if refusal else \
+        AnswerForm(request.POST, snapshot=snapshot, token=token)
     published = question.lesson.questions.filter(is_published=True)
     number = 1 + published.filter(Q(order__lt=question.order) | Q(order=question.order,
                                                                   pk__lt=question.pk)).count()
     state = question_view_state(policy_of(question), tries=0, solved=False)  # until known
     exercise = Exercise(question, number, snapshot, form, state,
-                        variant.answer if variant else None, lab_url=lab_url(question, variant))
-    if form.is_valid():
+                        variant.answer if variant else None,
+                        lab_url=lab_url(question, variant, state))
+    if not refusal and form.is_valid():
         answer = form.cleaned_data["answer"]
         result = record_attempt(
             question=question, user=request.user, answer=answer, language=language,
@@ -201,6 +208,7 @@ def submit_answer(request: HttpRequest, question: Question) -> Submission:
         )
         exercise.result, exercise.snapshot = result, result.snapshot
         exercise.state = result.state or state  # an anonymous learner's tries do not count
+        exercise.lab_url = lab_url(question, variant, exercise.state)
         exercise.variant_answer = result.variant.answer if result.variant else None
         if result.outcome.format_error:
             form.add_error("answer", result.outcome.format_error_message)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from course.markdown import render_markdown
 
 from . import grading, variants
+from .margins import DEFAULT_MARGIN
 from .models import Question
 from .validation import ChoiceDraft, QuestionDraft, check_choices, check_question
 
@@ -64,7 +65,8 @@ class QuestionAdminForm(forms.ModelForm):
         # The admin's fieldsets choose the fields shown (both languages of each text).
         fields = ("lesson", "key", "order", "kind", "is_published", "answer", "rtol", "atol",
                   "log_scale", "simulation", "fixed_params", "varied_params", "quantity",
-                  "choice_predicate", "max_tries", "explanation_after_tries",
+                  "choice_predicate", "margin", "same_answer", "lab_mode", "max_tries",
+                  "explanation_after_tries",
                   "solution_policy", "solution_after_tries", "partial_credit")
         widgets = {
             "fixed_params": forms.Textarea(attrs={"rows": 3, "cols": 60}),
@@ -75,6 +77,9 @@ class QuestionAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        for name in ("margin", "lab_mode"):  # left out: the defaults
+            if name in self.fields:
+                self.fields[name].required = False
         if "simulation" in self.fields:
             slugs = variants.available_simulations()
             current = self.initial.get("simulation") or ""
@@ -85,6 +90,9 @@ class QuestionAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data.get("margin") is None:
+            data["margin"] = DEFAULT_MARGIN
+        data["lab_mode"] = data.get("lab_mode") or Question.LabMode.PREDICT
         if self.errors:
             return data
         draft = draft_from_values(data, key=self._draft_key(data))
@@ -112,6 +120,8 @@ def draft_from_values(data: dict[str, Any], *, key: str = "draft",
         quantity=data.get("quantity") or "", choice_predicate=data.get("choice_predicate") or "",
         solution_policy=data.get("solution_policy") or grading.AFTER_CORRECT,
         solution_after_tries=data.get("solution_after_tries"), choices=choices,
+        margin=DEFAULT_MARGIN if data.get("margin") is None else data["margin"],
+        same_answer=bool(data.get("same_answer")),
     )
 
 
@@ -135,7 +145,7 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
         values = {name: getattr(question, name, None) for name in (
             "kind", "answer", "rtol", "atol", "log_scale", "simulation", "fixed_params",
             "varied_params", "quantity", "choice_predicate", "solution_policy",
-            "solution_after_tries")}
+            "solution_after_tries", "margin", "same_answer")}
         draft = draft_from_values(values, key=f"admin/{question.key}", choices=choices)
         judged = any(choice.predicate or choice.params for choice in choices)
         if judged and draft.simulation and check_question(draft):

@@ -22,6 +22,7 @@ import dataclasses
 from typing import Any
 
 NEVER, AFTER_CORRECT, AFTER_TRIES = "never", "after_correct", "after_tries"
+PREDICT, MEASURE = "predict", "measure"  # what a question's lab link may show
 CORRECT, WRONG = "correct", "wrong"  # the outcome of the answer just graded, if any
 
 
@@ -66,6 +67,12 @@ class LearnerView:
     def tells_tries_left(self) -> bool:
         """Say how many tries are left: only while they count (answered, not yet solved)."""
         return self.tries_left is not None and self.answered and not self.solved
+
+    @property
+    def exact_lab_due(self) -> bool:
+        """Let a "predict" question's lab link run the learner's own variant: once solved
+        or out of tries, reading the key off the lab gains nothing."""
+        return self.solved or not self.can_answer
 
     @property
     def choices_revealed(self) -> bool:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from simulations.engine.core import ENGINE_VERSION
 
 from . import grading, variants
+from .learner_state import MEASURE, LearnerView
 from .models import Attempt, Choice, Question, Variant
 
 ANONYMOUS_LEARNER = "anonymous"
@@ -72,15 +73,18 @@ def simulation_spec(question: Question, choices: Sequence[Choice] | None = None
         vary=question.varied_params or {},
         quantity=question.quantity if question.kind == Question.Kind.NUMERIC else "",
         choice_rules=rules,
+        margin=question.margin if rules else 0.0,
     )
 
 
-def compute_cached(spec: variants.SimulationSpec, seed: int) -> LearnerVariant:
-    """Compute a variant's answer, once per (question spec, seed, engine version)."""
-    key = f"quizzes:variant:{ENGINE_VERSION}:{spec.fingerprint()}:{seed}"
+def served_cached(spec: variants.SimulationSpec, question_key: str,
+                  learner: str) -> LearnerVariant:
+    """Return the learner's served variant (the first clear draw), computed once."""
+    digest = hashlib.sha256(f"{question_key}\x00{learner}".encode()).hexdigest()[:24]
+    key = f"quizzes:served:{ENGINE_VERSION}:{spec.fingerprint()}:{digest}"
     data = cache.get(key)
     if data is None:
-        data = variants.compute_variant(spec, seed).answer.to_dict()
+        data = variants.served_variant(spec, question_key, learner).answer.to_dict()
         cache.set(key, data, CACHE_SECONDS)
     data = {**data, "correct_choices": tuple(data["correct_choices"])}
     return LearnerVariant(grading.VariantAnswer(**data), spec.fingerprint())
@@ -131,14 +135,13 @@ def learner_variant(*, question: Question, user: Any, choices: Sequence[Choice] 
     spec = simulation_spec(question, choices)
     if spec is None:
         return None
-    seed = variants.variant_seed(question.stable_key, learner_key(user))
     if user is None or not user.is_authenticated:
-        return compute_cached(spec, seed)
+        return served_cached(spec, question.stable_key, learner_key(user))
     row = Variant.objects.filter(question=question, user=user).first() \
         if stored is _UNREAD else stored
     fingerprint = spec.fingerprint()
     if row is None or row.engine_version != ENGINE_VERSION or row.fingerprint != fingerprint:
-        computed = compute_cached(spec, seed)
+        computed = served_cached(spec, question.stable_key, learner_key(user))
         if row is None:
             row = Variant(question=question, user=user)
             _store(row, computed)
@@ -181,8 +184,7 @@ def learner_variants(
                     and row.fingerprint == spec.fingerprint():
                 found[question.pk] = LearnerVariant(row.as_answer(), row.fingerprint, row)
                 continue
-            seed = variants.variant_seed(question.stable_key, learner_key(user))
-            computed = compute_cached(spec, seed)
+            computed = served_cached(spec, question.stable_key, learner_key(user))
         except (KeyError, ValueError):
             logger.exception("Variant of %s cannot be computed", question.stable_key)
             continue
@@ -200,15 +202,31 @@ def learner_variants(
     return found
 
 
-def lab_url(question: Question, variant: LearnerVariant | None) -> str:
-    """Return the lab page that runs exactly this variant (its parameters and seed)."""
+def lab_url(question: Question, variant: LearnerVariant | None,
+            state: LearnerView | None = None) -> str:
+    """Return the lab page for this variant's configuration.
+
+    A "measure" question (and an instructor's preview: no ``state``) gets the exact run,
+    its parameters and seed. A "predict" question gets the same parameters with another
+    seed until the learner has solved it or spent its tries, so the lab, which computes
+    what the grader computes, cannot be read for the key.
+    """
     if variant is None:
         return ""
     try:
         url = reverse("simulations:detail", kwargs={"slug": question.simulation})
     except NoReverseMatch:
         return ""
-    return f"{url}?{urlencode({**variant.answer.params, 'seed': variant.answer.seed})}"
+    seed = variant.answer.seed
+    if question.lab_mode != MEASURE and state is not None and not state.exact_lab_due:
+        seed = practice_seed(question, seed)
+    return f"{url}?{urlencode({**variant.answer.params, 'seed': seed})}"
+
+
+def practice_seed(question: Question, seed: int) -> int:
+    """Return a seed for the lab that is not the graded one (but stable for the learner)."""
+    other = variants.variant_seed(question.stable_key, f"lab\x00{seed}")
+    return other if other != seed else (seed + 1) % 2**32
 
 
 def refresh_variants(*, questions: Sequence[Question] | None = None) -> dict[str, int]:
@@ -223,6 +241,7 @@ def refresh_variants(*, questions: Sequence[Question] | None = None) -> dict[str
         if spec is None:
             continue
         if row.engine_version != ENGINE_VERSION or row.fingerprint != spec.fingerprint():
-            report["flagged"] += _replace(row, compute_cached(spec, row.seed))
+            served = served_cached(spec, row.question.stable_key, f"user:{row.user_id}")
+            report["flagged"] += _replace(row, served)
             report["recomputed"] += 1
     return report

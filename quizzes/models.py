@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from course.models import Lesson
 
 from . import grading
+from .question_checks import SimulationChecks
 
 _MARKDOWN_HELP = _("Markdown, with $math$.")
 
@@ -27,7 +28,7 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(is_published=True, lesson__course__is_published=True)
 
 
-class Question(models.Model):
+class Question(SimulationChecks, models.Model):
     class Kind(models.TextChoices):
         SINGLE = grading.SINGLE, _("Single choice")
         MULTIPLE = grading.MULTIPLE, _("Multiple choice")

@@ -105,8 +105,16 @@ class QuestionSerializer(serializers.Serializer):
     )
     explanation_html = serializers.SerializerMethodField(allow_null=True)
     solution = SolutionSerializer(allow_null=True, help_text=f"Null until due. {SOLUTION_HELP}")
+    lab_mode = serializers.ChoiceField(
+        choices=Question.LabMode.choices, source="question.lab_mode",
+        help_text="`predict`: until the question is solved or its tries are spent, `lab_url` "
+                  "runs the same configuration with another seed (the learner predicts, then "
+                  "checks); `measure`: it runs the learner's exact variant (reading the lab is "
+                  "the skill asked).",
+    )
     lab_url = serializers.SerializerMethodField(
-        help_text="The web lab running this learner's variant; null without a simulation."
+        help_text="The web lab running this learner's configuration (see `lab_mode` for its "
+                  "seed); null without a simulation."
     )
     attempts_url = serializers.SerializerMethodField(help_text="POST an answer here.")
 
@@ -124,7 +132,7 @@ class QuestionSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_lab_url(self, question: LearnerQuestion) -> str | None:
-        url = lab_url(question.question, question.variant)
+        url = lab_url(question.question, question.variant, question.state)
         return self.context["request"].build_absolute_uri(url) if url else None
 
     def get_attempts_url(self, question: LearnerQuestion) -> str:

@@ -19,6 +19,8 @@ from simulations.engine.core import ParameterError
 
 from . import grading, variants
 from .expressions import ExpressionError, parse
+from .margins import DEFAULT_MARGIN
+from .variant_space import check_variant_space
 
 SAMPLE_LEARNERS = 6  # variants drawn, beyond the ranges' corners, to check predicates
 
@@ -49,6 +51,8 @@ class QuestionDraft:
     solution_policy: str = grading.AFTER_CORRECT
     solution_after_tries: int | None = None
     choices: tuple[ChoiceDraft, ...] = ()
+    margin: float = DEFAULT_MARGIN
+    same_answer: bool = False
 
     def spec(self) -> variants.SimulationSpec:
         rules = tuple(
@@ -57,7 +61,8 @@ class QuestionDraft:
             if choice.predicate or choice.params
         )
         return variants.SimulationSpec(
-            self.simulation, self.fixed, self.vary, self.quantity, rules
+            self.simulation, self.fixed, self.vary, self.quantity, rules,
+            self.margin if rules else 0.0,
         )
 
 
@@ -132,11 +137,10 @@ def _sample_seeds(draft: QuestionDraft) -> list[int]:
 
 def check_question(draft: QuestionDraft) -> list[Problem]:
     """Return every problem of the question's own fields (not the choices' counts)."""
-    problems: list[Problem] = []
-    if draft.rtol < 0:
-        problems.append(("rtol", _("Tolerances cannot be negative.")))
-    if draft.atol < 0:
-        problems.append(("atol", _("Tolerances cannot be negative.")))
+    problems: list[Problem] = [(name, _("Tolerances cannot be negative."))
+                               for name in ("rtol", "atol") if getattr(draft, name) < 0]
+    if draft.margin < 0:
+        problems.append(("margin", _("The margin cannot be negative.")))
     if draft.solution_policy == grading.AFTER_TRIES and not draft.solution_after_tries:
         problems.append(("solution_after_tries", _("Say after how many tries.")))
     if draft.kind == grading.NUMERIC:
@@ -228,4 +232,4 @@ def _check_predicates(draft: QuestionDraft) -> list[str]:
                 "params": params, "count": correct}]
         if draft.kind == grading.MULTIPLE and correct < 1:
             return [_("For the variant %(params)s no choice is correct.") % {"params": params}]
-    return []
+    return check_variant_space(draft)

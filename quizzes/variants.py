@@ -16,7 +16,9 @@ A question checked by simulation declares, without code (see docs/authoring.md):
 Each draw comes from a seed derived with SHA-256 from the question and the learner, and
 each parameter from its own hash of that seed, so a learner always gets the same
 variant, on any machine, and adding a varied parameter leaves the others' values alone.
-The simulation then runs on the variant's parameters with the same seed.
+The simulation then runs on the variant's parameters with the same seed. A variant whose
+choice predicates lie within the question's ``margin`` of a boundary is not served: the
+draw is redone from the same learner's key (:func:`served_variant`, :mod:`.margins`).
 
 Pure Python and numpy (through the engine); Django only through the simulations'
 registry, which names each simulation's engine and quantities.
@@ -28,6 +30,7 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import logging
 import math
 import re
 from collections.abc import Mapping
@@ -39,6 +42,10 @@ from simulations.engine.core import ENGINE_VERSION, normalized
 
 from .expressions import evaluate_condition, evaluate_number
 from .grading import VariantAnswer
+from .margins import clearance
+
+logger = logging.getLogger(__name__)
+MAX_DRAWS = 12  # draws of one learner's variant before the fallback
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _BOOL_WORDS = {"pt-br": ("sim", "não"), "en": ("yes", "no")}
@@ -60,6 +67,7 @@ class SimulationSpec:
     vary: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     quantity: str = ""
     choice_rules: tuple[ChoiceRule, ...] = ()
+    margin: float = 0.0  # the clearance a served variant needs (see :mod:`.margins`)
 
     def fingerprint(self) -> str:
         """Return a hash of everything that decides a variant's answer (not the texts)."""
@@ -68,6 +76,8 @@ class SimulationSpec:
             key=lambda rule: rule[0],
         )
         data = [self.simulation, dict(self.fixed), dict(self.vary), self.quantity, rules]
+        if rules and self.margin:  # it decides which variant is served
+            data.append(self.margin)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -76,6 +86,12 @@ class ComputedVariant:
     answer: VariantAnswer
     fingerprint: str
     result: Mapping[str, Any]  # the main run's to_dict(), for previews
+    clearance: float = math.inf  # the predicates' distance from a boundary
+    margin: float = 0.0  # the spec's: the clearance needed to be served
+
+    @property
+    def clear(self) -> bool:
+        return self.clearance >= self.margin
 
 
 def get_simulation(slug: str) -> SimulationDeclaration:
@@ -182,11 +198,12 @@ def compute_variant(spec: SimulationSpec, seed: int) -> ComputedVariant:
     params, result = _run(simulation, raw, seed)
     named = dict(simulation.quantities)
     value = evaluate_number(spec.quantity, result, named) if spec.quantity else None
-    correct = []
+    correct, distance = [], math.inf
     for rule in spec.choice_rules:
         choice_result = _run(simulation, {**raw, **rule.params}, seed)[1] if rule.params else result
         if evaluate_condition(rule.predicate, choice_result, named):
             correct.append(rule.choice_id)
+        distance = min(distance, clearance(rule.predicate, choice_result, named))
     answer = VariantAnswer(
         params=normalized(params),
         seed=seed,
@@ -194,7 +211,36 @@ def compute_variant(spec: SimulationSpec, seed: int) -> ComputedVariant:
         value=value,
         correct_choices=tuple(sorted(correct)),
     )
-    return ComputedVariant(answer=answer, fingerprint=spec.fingerprint(), result=result)
+    return ComputedVariant(answer=answer, fingerprint=spec.fingerprint(), result=result,
+                           clearance=distance, margin=spec.margin)
+
+
+def candidate_seeds(question_key: str, learner_key: str) -> list[int]:
+    """Return the seeds a learner's variant is drawn from, in order: the first clear one is
+    served. Each redraw hashes the same learner key, so it is as reproducible as the first.
+    """
+    return [variant_seed(question_key, learner_key if tries == 0
+                         else f"{learner_key}\x00redraw {tries}")
+            for tries in range(MAX_DRAWS)]
+
+
+def served_variant(spec: SimulationSpec, question_key: str, learner_key: str,
+                   compute: Any = None) -> ComputedVariant:
+    """Return the learner's first clear variant (within MAX_DRAWS draws).
+
+    When none is clear (the question's validation should have refused it), fall back to
+    the clearest one, and log it: an answer near a boundary beats no exercise.
+    """
+    compute = compute or compute_variant
+    tried = []
+    for seed in candidate_seeds(question_key, learner_key):
+        computed = compute(spec, seed)
+        if computed.clear:
+            return computed
+        tried.append(computed)
+    logger.warning("No clear variant of %s for %s in %d draws", question_key, learner_key,
+                   MAX_DRAWS)
+    return max(tried, key=lambda computed: computed.clearance)
 
 
 def format_value(value: Any, language: str) -> str:

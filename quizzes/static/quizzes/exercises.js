@@ -14,7 +14,7 @@ document.addEventListener("submit", async (event) => {
       headers: { "X-Requested-With": "fetch" },
       credentials: "same-origin",
     });
-    if (!response.ok) throw new Error(response.status);
+    if (!response.ok && response.status !== 429) throw new Error(response.status);  // 429: it says why
     const template = document.createElement("template");
     template.innerHTML = (await response.text()).trim();
     const replacement = template.content.querySelector(".exercise");
