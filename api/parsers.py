@@ -12,6 +12,8 @@ What JSON allows but nothing downstream can handle is refused here, as a 400 pro
   hash of the body, recurses too);
 - lone UTF-16 surrogates (``"\\ud800"``): valid JSON escapes, but no UTF-8 text, so the
   database driver and the idempotency fingerprint cannot encode them;
+- the NUL character (``"\\u0000"``): PostgreSQL's text columns cannot store it, and no
+  field of this API means it;
 - ``NaN`` and ``Infinity`` (not JSON; DRF's strict mode, kept on);
 - bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE``, answered 413 before they are read.
 """
@@ -88,6 +90,12 @@ def check_json_value(data: Any) -> None:
             raise exceptions.ParseError(
                 _("The text contains an unpaired surrogate (\\ud800-\\udfff), which is "
                   "not a character."))
+        elif isinstance(value, str) and "\x00" in value:
+            raise exceptions.ParseError(nul_message())
+
+
+def nul_message() -> str:
+    return _("The text contains a NUL character (\\u0000), which no field accepts.")
 
 
 def is_utf8_text(text: str) -> bool:

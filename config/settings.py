@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # After LocaleMiddleware: /api/ requests take ?lang= or Accept-Language instead.
     "api.middleware.ApiLanguageMiddleware",
+    # No NUL in a query or form reaches a view (PostgreSQL's text cannot hold it).
+    "ops.nul_bytes.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -86,3 +86,15 @@ def runnable(simulation, name: str, value: str):
 def test_the_certificate_check_survives_every_value(client):
     for value in CORPUS:
         assert_page(client.get(f"/en/certificates/verify/?code={value}"), f"code={value[:30]}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "body"), [
+    ("/pt-br/signup/", "email=a%00b%40example.com&username=x"),
+    ("/en/login/", "username=a%00b&password=x"),
+])
+def test_a_nul_in_a_form_is_a_bad_request_before_any_query(client, url, body,
+                                                          django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.post(url, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400

@@ -93,3 +93,20 @@ def test_a_multiple_choice_answer_as_form_data_is_refused_not_truncated(
                                     content_type="application/x-www-form-urlencoded")
     assert_problem(response, 415, code="unsupported_media_type")
     assert not Attempt.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_nul_in_json_text_is_refused_before_any_query(api, assert_problem,
+                                                       django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = api.post("/api/v1/auth/register/?lang=en",
+                            '{"username": "a\\u0000b", "email": "a@example.com"}',
+                            content_type="application/json")
+    body = assert_problem(response, 400, code="parse_error", language="en")
+    assert "NUL character" in body["detail"]
+
+
+@pytest.mark.django_db
+def test_a_nul_in_a_query_parameter_is_a_problem(learner_api, assert_problem):
+    response = learner_api.get("/api/v1/me/attempts/?question=1%00&lang=en")
+    assert_problem(response, 400, code="parse_error", language="en")
