@@ -30,6 +30,29 @@ SPECTRA_COST = 3
 MAX_COST = 30 * 512**2 * (128 + DRAW_COST)
 
 
+# The network options that gradient flow and training share, declared once: each class
+# gets its own field from these (a dataclass field cannot belong to two classes).
+def init_gain_param():
+    return param(1.0, doc="Multiplier of every weight matrix drawn by the scheme "
+                 "(orthogonal's gain).", minimum=1e-3, maximum=10.0, log_scale=True)
+
+
+def leaky_relu_slope_param():
+    return param(LEAKY_RELU_SLOPE, doc="Slope a of the leaky ReLU for negative inputs "
+                 "(leaky_relu only).", minimum=0.0, maximum=1.0)
+
+
+def he_gain_for_param():
+    return param("relu", doc="Gain of the He schemes: 'relu' sqrt(2) whatever the "
+                 "activation, 'leaky_relu' sqrt(2 / (1 + a^2)) with a = leaky_relu_slope "
+                 "(torch's kaiming init).", choices=("relu", "leaky_relu"))
+
+
+def batch_norm_eps_param():
+    return param(BN_EPS, doc="The eps of batch norm, u = (z - mean) / sqrt(var + eps).",
+                 minimum=1e-12, maximum=1.0, log_scale=True)
+
+
 @dataclasses.dataclass(frozen=True)
 class MLPParams:
     """The network, its initialization and the batch it sees."""
@@ -57,32 +80,10 @@ class MLPParams:
     )
     batch_norm: bool = param(False, doc="Batch-normalize every hidden layer (training mode).")
     batch_size: int = param(64, doc="Number of examples B in the batch.", minimum=1, maximum=512)
-    init_gain: float = param(
-        1.0,
-        doc="Multiplier of every weight matrix drawn by the scheme (orthogonal's gain).",
-        minimum=1e-3,
-        maximum=10.0,
-        log_scale=True,
-    )
-    leaky_relu_slope: float = param(
-        LEAKY_RELU_SLOPE,
-        doc="Slope a of the leaky ReLU for negative inputs (leaky_relu only).",
-        minimum=0.0,
-        maximum=1.0,
-    )
-    he_gain_for: str = param(
-        "relu",
-        doc="Gain of the He schemes: 'relu' sqrt(2) whatever the activation, 'leaky_relu' "
-        "sqrt(2 / (1 + a^2)) with a = leaky_relu_slope (torch's kaiming init).",
-        choices=("relu", "leaky_relu"),
-    )
-    batch_norm_eps: float = param(
-        BN_EPS,
-        doc="The eps of batch norm, u = (z - mean) / sqrt(var + eps).",
-        minimum=1e-12,
-        maximum=1.0,
-        log_scale=True,
-    )
+    init_gain: float = init_gain_param()
+    leaky_relu_slope: float = leaky_relu_slope_param()
+    he_gain_for: str = he_gain_for_param()
+    batch_norm_eps: float = batch_norm_eps_param()
     input_size: int = param(
         0, doc="Size n_0 of each input vector; 0 means equal to width.", minimum=0, maximum=512
     )

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from . import initializers
-from .activations import LEAKY_RELU_SLOPE, NAMES, with_leak
+from .activations import NAMES, with_leak
 from .core import (
     FieldError,
     Simulation,
@@ -39,7 +39,13 @@ from .core import (
     result_header,
     too_costly,
 )
-from .network import BN_EPS, backpropagate, build_network
+from .mlp_params import (
+    batch_norm_eps_param,
+    he_gain_for_param,
+    init_gain_param,
+    leaky_relu_slope_param,
+)
+from .network import backpropagate, build_network
 
 SLUG = "training_dynamics"
 TEACHER_WIDTH = 16
@@ -88,32 +94,10 @@ class TrainingParams:
         maximum=1e3,
         log_scale=True,
     )
-    init_gain: float = param(
-        1.0,
-        doc="Multiplier of every weight matrix drawn by the scheme (orthogonal's gain).",
-        minimum=1e-3,
-        maximum=10.0,
-        log_scale=True,
-    )
-    leaky_relu_slope: float = param(
-        LEAKY_RELU_SLOPE,
-        doc="Slope a of the leaky ReLU for negative inputs (leaky_relu only).",
-        minimum=0.0,
-        maximum=1.0,
-    )
-    he_gain_for: str = param(
-        "relu",
-        doc="Gain of the He schemes: 'relu' sqrt(2) whatever the activation, 'leaky_relu' "
-        "sqrt(2 / (1 + a^2)) with a = leaky_relu_slope (torch's kaiming init).",
-        choices=("relu", "leaky_relu"),
-    )
-    batch_norm_eps: float = param(
-        BN_EPS,
-        doc="The eps of batch norm, u = (z - mean) / sqrt(var + eps).",
-        minimum=1e-12,
-        maximum=1.0,
-        log_scale=True,
-    )
+    init_gain: float = init_gain_param()
+    leaky_relu_slope: float = leaky_relu_slope_param()
+    he_gain_for: str = he_gain_for_param()
+    batch_norm_eps: float = batch_norm_eps_param()
 
     def check(self) -> dict[str, FieldError]:
         """Refuse minibatches larger than the data set, BN on one example, slow runs."""
