@@ -29,7 +29,10 @@ def test_login_and_register_share_one_limit_then_answer_a_429_problem(api, asser
 
     body = assert_problem(response, 429, code="throttled", language="en")
     wait = int(response["Retry-After"])
-    assert 0 < wait <= 60
+    # The sliding window is estimated from two fixed ones (api/throttling.py): a burst at
+    # the start of a minute waits for the next minute plus the time its count takes to
+    # fade to limit - 1 there, 60 / limit seconds more at most.
+    assert 0 < wait <= 60 + 60 / limit
     assert body["title"] == "Too Many Requests"
     assert body["detail"] == f"Too many requests. Try again in {wait} seconds."
 
