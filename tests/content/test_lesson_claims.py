@@ -213,10 +213,10 @@ def test_a_forget_bias_of_1_leaves_the_gate_mostly_open():
     gate = f"{float(activations.sigmoid(np.array([1.0]))[0]):.2f}"
     assert_lesson_says(
         "09",
-        f"ela vale $\\sigma(1) \\approx {gate.replace('.', '{,}')}$, e a célula guarda cerca "
-        f"de {gate[2:]}% do seu conteúdo a cada passo",
-        f"it equals $\\sigma(1) \\approx {gate}$, and the cell keeps about {gate[2:]}% of its "
-        "content at every step",
+        f"vale $\\sigma(1) \\approx {gate.replace('.', '{,}')}$, e a célula guarda cerca de "
+        f"${gate[2:]}\\%$ do seu conteúdo a cada passo",
+        f"the gate's value is $\\sigma(1) \\approx {gate}$, so the cell keeps about "
+        f"${gate[2:]}\\%$ of its content at every step",
     )
 
 
@@ -232,9 +232,9 @@ def test_the_lstm_gradient_still_decays_exponentially_with_a_forget_bias_of_1():
     assert_lesson_says(
         "09",
         "a norma do gradiente em relação ao estado oculto é multiplicada por cerca de "
-        f"{factor.replace('.', ',')} a cada passo para trás",
+        f"${factor.replace('.', '{,}')}$ a cada passo de tempo que se recua",
         "the norm of the gradient with respect to the hidden state is multiplied by about "
-        f"{factor} at every step back",
+        f"${factor}$ for each step back in time",
     )
     # Exponential: the factor per step is about the same over the first and last halves.
     half = params.steps // 2
