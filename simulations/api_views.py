@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.conditional import ETAG, IF_NONE_MATCH, NOT_MODIFIED, answer_conditionally
+from api.query import integer_query_param
 from api.schema import ProblemSerializer
 
 from . import plots, registry, services
@@ -38,17 +39,8 @@ MAX_AGE = 24 * 3600
 
 def query_seed(request) -> int:
     """Return ``?seed=`` as an int (default 0), or raise a 400 naming the field."""
-    raw = request.GET.get("seed", "")
-    if raw.strip() == "":
-        return services.DEFAULT_SEED
-    try:
-        seed = int(raw)
-    except ValueError:
-        raise ValidationError({"seed": [_("Enter a whole number.")]}) from None
-    if not 0 <= seed <= services.MAX_SEED:
-        raise ValidationError({"seed": [_("Must be between 0 and %(limit)s.") % {
-            "limit": services.MAX_SEED}]})
-    return seed
+    return integer_query_param(request, "seed", minimum=0, maximum=services.MAX_SEED,
+                               default=services.DEFAULT_SEED)
 
 
 def query_params(request) -> dict[str, str]:
