@@ -32,6 +32,17 @@ MAX_COST = 30 * 512**2 * (128 + DRAW_COST)
 
 # The network options that gradient flow and training share, declared once: each class
 # gets its own field from these (a dataclass field cannot belong to two classes).
+def init_param():
+    return param("normal", doc="Weight initialization scheme (pytorch_default: "
+                 "U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases, as nn.Linear; "
+                 "orthogonal: Haar-random orthonormal W).", choices=initializers.MLP_SCHEMES)
+
+
+def init_std_param(default: float):
+    return param(default, doc="Standard deviation of every weight when init is 'normal' "
+                 "(ignored otherwise).", minimum=1e-3, maximum=10.0, log_scale=True)
+
+
 def init_gain_param():
     return param(1.0, doc="Multiplier of every weight matrix drawn by the scheme "
                  "(orthogonal's gain).", minimum=1e-3, maximum=10.0, log_scale=True)
@@ -65,19 +76,8 @@ class MLPParams:
         maximum=512,
     )
     activation: str = param("sigmoid", doc="Activation of the hidden layers.", choices=NAMES)
-    init: str = param(
-        "normal",
-        doc="Weight initialization scheme (pytorch_default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) "
-        "for weights and biases, as nn.Linear; orthogonal: Haar-random orthonormal W).",
-        choices=initializers.MLP_SCHEMES,
-    )
-    init_std: float = param(
-        0.1,
-        doc="Standard deviation of every weight when init is 'normal' (ignored otherwise).",
-        minimum=1e-3,
-        maximum=10.0,
-        log_scale=True,
-    )
+    init: str = init_param()
+    init_std: float = init_std_param(0.1)
     batch_norm: bool = param(False, doc="Batch-normalize every hidden layer (training mode).")
     batch_size: int = param(64, doc="Number of examples B in the batch.", minimum=1, maximum=512)
     init_gain: float = init_gain_param()

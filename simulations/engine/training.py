@@ -43,6 +43,8 @@ from .mlp_params import (
     batch_norm_eps_param,
     he_gain_for_param,
     init_gain_param,
+    init_param,
+    init_std_param,
     leaky_relu_slope_param,
 )
 from .network import backpropagate, build_network
@@ -64,19 +66,8 @@ class TrainingParams:
     depth: int = param(8, doc="Number of hidden layers.", minimum=1, maximum=20)
     width: int = param(32, doc="Units per hidden layer (and input size).", minimum=2, maximum=128)
     activation: str = param("tanh", doc="Activation of the hidden layers.", choices=NAMES)
-    init: str = param(
-        "normal",
-        doc="Weight initialization scheme (pytorch_default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) "
-        "for weights and biases, as nn.Linear; orthogonal: Haar-random orthonormal W).",
-        choices=initializers.MLP_SCHEMES,
-    )
-    init_std: float = param(
-        0.3,
-        doc="Standard deviation of every weight when init is 'normal' (ignored otherwise).",
-        minimum=1e-3,
-        maximum=10.0,
-        log_scale=True,
-    )
+    init: str = init_param()
+    init_std: float = init_std_param(0.3)
     batch_norm: bool = param(False, doc="Batch-normalize every hidden layer (training mode).")
     samples: int = param(256, doc="Size of the synthetic data set.", minimum=8, maximum=2048)
     batch_size: int = param(32, doc="Examples per SGD step.", minimum=1, maximum=256)
