@@ -164,5 +164,23 @@ def get_plot(request: PlotRequest) -> plots.Image:
     return image
 
 
+def cached(request: ResultRequest | PlotRequest) -> dict[str, Any] | plots.Image | None:
+    """Return the result or image if it is in the cache, else None (nothing is run)."""
+    stored = cache.get(_cache_name(request.key))
+    if stored is None or isinstance(request, ResultRequest):
+        return stored
+    return plots.Image(**stored)
+
+
+def is_cached(key: str) -> bool:
+    """Whether the result or image named ``key`` is in the cache."""
+    return cache.get(_cache_name(key)) is not None
+
+
+def compute(request: ResultRequest | PlotRequest) -> dict[str, Any] | plots.Image:
+    """Return the result or image, computing and caching it when it is not cached."""
+    return get_result(request) if isinstance(request, ResultRequest) else get_plot(request)
+
+
 def _cache_name(key: str) -> str:
     return f"simulations:{key}"
