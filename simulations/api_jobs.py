@@ -29,6 +29,7 @@ class SimulationsBusy(exceptions.APIException):
     default_detail = gettext_lazy(
         "Too many simulations are waiting to run. Try again in a few seconds.")
     default_code = "simulations_busy"
+    expected = True  # load shedding, not a bug: not reported as a server error
 
     def __init__(self, wait: int = offload.BUSY_RETRY_AFTER):
         super().__init__()

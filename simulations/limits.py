@@ -4,7 +4,8 @@ Two limits, the same for the API and the lab's pages:
 
 - **cost**: an anonymous request may run configurations up to
   ``SIMULATIONS_ANON_COST_SHARE`` of each simulation's cost bound (the engine's
-  :class:`~simulations.engine.core.Cost`); a logged-in learner up to the bound itself.
+  :class:`~simulations.engine.core.Cost`), or up to what its defaults cost if that is
+  more; a logged-in learner up to the bound itself.
   Checked on every request, cached or not, so a URL answers the same way every time.
 - **rate**: new (uncached) runs and drawings are counted per client, under the API's
   throttle rates ``simulations_anonymous`` (per address) and ``simulations_learner``
@@ -50,8 +51,12 @@ class TooManyRuns(Exception):
             self.wait) % {"seconds": self.wait}
 
 
-def anonymous_limit(cost: Cost) -> int:
-    return math.floor(cost.limit * settings.SIMULATIONS_ANON_COST_SHARE)
+def anonymous_limit(simulation, cost: Cost) -> int:
+    """Return the share of the bound an anonymous request may run, never less than what
+    the simulation's defaults cost (the lab opens on them)."""
+    default_cost = simulation.engine.cost(simulation.validate({}))
+    return max(math.floor(cost.limit * settings.SIMULATIONS_ANON_COST_SHARE),
+               default_cost.value)
 
 
 def too_costly_for(request, simulation, params) -> tuple[str, str] | None:
@@ -61,14 +66,14 @@ def too_costly_for(request, simulation, params) -> tuple[str, str] | None:
     session or the token): cheap requests stay free of any lookup.
     """
     cost = simulation.engine.cost(params)
-    if cost is None or cost.value <= anonymous_limit(cost):
+    if cost is None or cost.value <= anonymous_limit(simulation, cost):
         return None
     if request.user.is_authenticated:
         return None
     return cost.field, _(
         "Without logging in, %(formula)s must be at most %(limit)s (it is %(value)s). "
         "Reduce one of them, or log in to run up to %(bound)s."
-    ) % {"formula": cost.formula, "limit": number_text(anonymous_limit(cost)),
+    ) % {"formula": cost.formula, "limit": number_text(anonymous_limit(simulation, cost)),
          "value": number_text(cost.value), "bound": number_text(cost.limit)}
 
 
