@@ -217,6 +217,9 @@ SIMULATION_QUEUE_LIMIT = env_int("SIMULATION_QUEUE_LIMIT", 32)
 # reloads itself (the lab), and how long a job may take before it counts as lost.
 SIMULATION_WAIT_SECONDS = env_float("SIMULATION_WAIT_SECONDS", 2.0)
 SIMULATION_JOB_TIMEOUT = env_int("SIMULATION_JOB_TIMEOUT", 60)
+# Requests of one process that may wait at the same time (each holds a thread); the
+# others answer 202 at once.
+SIMULATION_WAITERS = env_int("SIMULATION_WAITERS", 1)
 SIMULATION_LOCAL_SLOTS = env_int("SIMULATION_LOCAL_SLOTS", 2)
 # Anonymous requests may run this share of each simulation's cost bound; learners all of it.
 SIMULATIONS_ANON_COST_SHARE = env_float("SIMULATIONS_ANON_COST_SHARE", 0.25)

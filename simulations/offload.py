@@ -2,7 +2,8 @@
 
 A cached result or image is returned at once. Uncached work, with a broker configured
 (``CELERY_BROKER_URL``), is queued for the Celery workers (queue ``SIMULATION_QUEUE``)
-and the request waits for it at most ``SIMULATION_WAIT_SECONDS``; then the caller
+and the request waits for it at most ``SIMULATION_WAIT_SECONDS`` (at most
+``SIMULATION_WAITERS`` requests per process wait; others do not); then the caller
 answers "pending" (the API's 202, the lab's page that reloads itself). The queue is
 bounded: past ``SIMULATION_QUEUE_LIMIT`` waiting jobs a new one is refused (:class:`Busy`,
 a 503 with Retry-After). Without a broker (``make run``, the SQLite tests) the work runs
@@ -69,7 +70,8 @@ def queue_depth() -> int:
     """Return how many jobs wait in the simulations queue (those not yet taken)."""
     from celery import current_app
 
-    with current_app.connection_for_write() as connection:
+    # A pooled connection (the one tasks are sent on): no new connection per request.
+    with current_app.pool.acquire(block=True, timeout=2) as connection:
         connection.ensure_connection(max_retries=1)
         # Declared as Celery declares it (durable), so that this never conflicts.
         declared = connection.default_channel.queue_declare(
@@ -97,7 +99,22 @@ def _submit(planned, result_url: str, *, replace: bool) -> None:
 
 
 def _wait_for(planned) -> Any:
-    deadline = time.monotonic() + settings.SIMULATION_WAIT_SECONDS
+    """Wait for the job's result, if no other request of this process is waiting already.
+
+    A waiting request holds one of the process's threads: were every request of a flood
+    to wait, page views would find none free. So at most SIMULATION_WAITERS requests of a
+    process wait; the others answer "pending" at once (cheaply) and are polled instead.
+    """
+    waiters = _semaphore(_waiters, settings.SIMULATION_WAITERS)
+    if not waiters.acquire(blocking=False):
+        return Pending(planned.key)
+    try:
+        return _poll_cache(planned, time.monotonic() + settings.SIMULATION_WAIT_SECONDS)
+    finally:
+        waiters.release()
+
+
+def _poll_cache(planned, deadline: float) -> Any:
     while True:
         value = services.cached(planned)
         if value is not None:
@@ -110,14 +127,17 @@ def _wait_for(planned) -> Any:
         time.sleep(POLL_INTERVAL)
 
 
+# Per process, by their configured size (tests change it): requests running simulations
+# without a broker, and requests waiting for a worker's result.
 _slots: dict[int, threading.BoundedSemaphore] = {}
-_slots_lock = threading.Lock()
+_waiters: dict[int, threading.BoundedSemaphore] = {}
+_semaphores_lock = threading.Lock()
 
 
 def _run_here(planned, before_work: Callable[[], None]) -> Any:
     """Without a broker: run in this request, if one of the process's slots frees in time."""
     before_work()
-    slots = _local_slots()
+    slots = _semaphore(_slots, settings.SIMULATION_LOCAL_SLOTS)
     if not slots.acquire(timeout=settings.SIMULATION_WAIT_SECONDS):
         raise Busy()
     try:
@@ -126,7 +146,7 @@ def _run_here(planned, before_work: Callable[[], None]) -> Any:
         slots.release()
 
 
-def _local_slots() -> threading.BoundedSemaphore:
-    count = settings.SIMULATION_LOCAL_SLOTS
-    with _slots_lock:
-        return _slots.setdefault(count, threading.BoundedSemaphore(count))
+def _semaphore(semaphores: dict[int, threading.BoundedSemaphore],
+               count: int) -> threading.BoundedSemaphore:
+    with _semaphores_lock:
+        return semaphores.setdefault(count, threading.BoundedSemaphore(count))

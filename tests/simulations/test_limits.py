@@ -153,7 +153,7 @@ def test_the_lab_says_when_new_runs_are_throttled_instead_of_failing(client, rat
 def test_work_beyond_the_processes_slots_is_a_503_with_retry_after(client, settings):
     settings.SIMULATION_LOCAL_SLOTS = 1
     settings.SIMULATION_WAIT_SECONDS = 0.05
-    slot = offload._local_slots()
+    slot = offload._semaphore(offload._slots, 1)
     assert slot.acquire(timeout=1)  # another request is running
     try:
         api = client.get(f"{API}activations/run/", {"points": 401}, HTTP_ACCEPT_LANGUAGE="en")
