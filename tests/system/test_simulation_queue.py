@@ -7,11 +7,13 @@ other's jobs. Every request is made with a timeout: one that hung would fail the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import uuid
 from urllib.parse import urlencode
 
+import kombu
 import pytest
 from django.utils import translation
 
@@ -31,9 +33,32 @@ RUN = "/api/v1/simulations/mlp_gradient_flow/run/"
 JOB_TIMEOUT = {"worker_starts_later": 120, "worker_dies": 4}
 
 
-def queued_environment(app_environment, job_timeout: int) -> dict[str, str]:
-    queue = f"simulations-test-{uuid.uuid4().hex}"
-    return {**app_environment, "CELERY_BROKER_URL": os.environ["REDIS_URL"],
+@pytest.fixture(params=["redis", "amqp"])
+def broker(request) -> str:
+    """The broker's URL: the Redis of the tests, and RabbitMQ when TEST_AMQP_URL names one
+    (.ci/run does); the queue made for the test is deleted after it."""
+    url = os.environ["REDIS_URL"] if request.param == "redis" else os.environ.get(
+        "TEST_AMQP_URL")
+    if not url:
+        pytest.skip("set TEST_AMQP_URL=amqp://... to test with RabbitMQ as the broker")
+    return url
+
+
+@contextlib.contextmanager
+def own_queue(broker_url: str):
+    """A queue name of this test's own, deleted from the broker at the end."""
+    name = f"simulations-test-{uuid.uuid4().hex}"
+    try:
+        yield name
+    finally:
+        with kombu.Connection(broker_url) as connection:
+            with contextlib.suppress(Exception):  # never declared: nothing to delete
+                connection.default_channel.queue_delete(name)
+
+
+def queued_environment(app_environment, job_timeout: int, *, broker: str,
+                       queue: str) -> dict[str, str]:
+    return {**app_environment, "CELERY_BROKER_URL": broker,
             "SIMULATION_QUEUE": queue, "SIMULATION_QUEUE_LIMIT": "2",
             "SIMULATION_WAIT_SECONDS": "1", "SIMULATION_JOB_TIMEOUT": str(job_timeout),
             "SIMULATIONS_ANON_THROTTLE_RATE": "1000/minute"}
@@ -59,9 +84,10 @@ def poll_until(port: int, job: str, wanted: str, *, within: float = 90) -> dict:
 
 
 def test_queued_runs_are_bounded_and_the_worker_computes_the_engines_numbers(
-        app_environment):
-    env = queued_environment(app_environment, JOB_TIMEOUT["worker_starts_later"])
-    with fault_app(env) as (port, app):
+        app_environment, broker):
+    with own_queue(broker) as queue, fault_app(env := queued_environment(
+            app_environment, JOB_TIMEOUT["worker_starts_later"], broker=broker,
+            queue=queue)) as (port, app):
         # No worker yet: the first two runs wait in the queue, the third is refused.
         first = get(port, run_url(3))
         second = get(port, run_url(4))
@@ -90,8 +116,10 @@ def test_queued_runs_are_bounded_and_the_worker_computes_the_engines_numbers(
 
 
 def test_a_dead_worker_never_holds_a_request_and_its_jobs_are_queued_again(app_environment):
-    env = queued_environment(app_environment, JOB_TIMEOUT["worker_dies"])
-    with fault_app(env) as (port, _app):
+    broker = os.environ["REDIS_URL"]
+    with own_queue(broker) as queue, fault_app(env := queued_environment(
+            app_environment, JOB_TIMEOUT["worker_dies"], broker=broker,
+            queue=queue)) as (port, _app):
         with celery_worker(env, queue=env["SIMULATION_QUEUE"]) as worker:
             worker.kill()  # SIGKILL: nothing is acknowledged or cleaned up
             worker.wait(timeout=10)
