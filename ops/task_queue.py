@@ -18,7 +18,7 @@ scrape never fails or hangs because of the broker.
 
 from __future__ import annotations
 
-import importlib.util
+import functools
 import logging
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -51,7 +51,17 @@ def can_read(url: str) -> bool:
     scheme = urlsplit(url).scheme
     if scheme in REDIS_SCHEMES:
         return True
-    return scheme in AMQP_SCHEMES and importlib.util.find_spec("kombu") is not None
+    return scheme in AMQP_SCHEMES and _has_kombu()
+
+
+@functools.cache
+def _has_kombu() -> bool:
+    # Imported to find out: kombu replaces its module object, so find_spec fails on it.
+    try:
+        import kombu  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def queue_depth(url: str, queue: str = QUEUE, *, timeout: float = TIMEOUT_SECONDS) -> int:
@@ -88,6 +98,7 @@ def _redis_depth(url: str, queue: str, timeout: float) -> int:
 def _amqp_depth(url: str, queue: str, timeout: float) -> int:
     import kombu
     from amqp.exceptions import NotFound
+    from kombu.exceptions import OperationalError
 
     # No retry (kombu would wait seconds between tries) and every socket step bounded.
     connection = kombu.Connection(url, connect_timeout=timeout, transport_options={
@@ -100,7 +111,8 @@ def _amqp_depth(url: str, queue: str, timeout: float) -> int:
         except NotFound:  # never declared: no task was ever sent to it
             return 0
         return messages
-    except (OSError, *connection.connection_errors, *connection.channel_errors) as error:
+    except (OSError, OperationalError, *connection.connection_errors,
+            *connection.channel_errors) as error:
         raise BrokerUnreachable(str(error)) from error
     finally:
         connection.release()
