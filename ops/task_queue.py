@@ -51,11 +51,12 @@ def can_read(url: str) -> bool:
     scheme = urlsplit(url).scheme
     if scheme in REDIS_SCHEMES:
         return True
-    return scheme in AMQP_SCHEMES and _has_kombu()
+    return scheme in AMQP_SCHEMES and kombu_importable()
 
 
 @functools.cache
-def _has_kombu() -> bool:
+def kombu_importable() -> bool:
+    """Return whether kombu can be imported (it comes with Celery)."""
     # Imported to find out: kombu replaces its module object, so find_spec fails on it.
     try:
         import kombu  # noqa: F401

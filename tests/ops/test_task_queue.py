@@ -13,8 +13,8 @@ from ops.task_queue import (
     QUEUE,
     REDIS_PRIORITY_SEPARATOR,
     BrokerUnreachable,
-    _has_kombu,
     can_read,
+    kombu_importable,
     queue_depth,
 )
 from tests.ops.metrics_scrape import parse, value
@@ -98,6 +98,12 @@ def test_a_broker_this_cannot_read_is_not_reported(client, settings):
     assert not [name for name, _labels in samples if name.startswith("gradiente_task_")]
 
 
+def test_without_kombu_a_rabbitmq_queue_is_not_reported(client, settings, monkeypatch):
+    monkeypatch.setattr("ops.task_queue.kombu_importable", lambda: False)
+    samples = scrape(client, settings, RABBITMQ_URL)
+    assert not [name for name, _labels in samples if name.startswith("gradiente_task_")]
+
+
 def _rabbitmq_answers() -> bool:
     try:
         socket.create_connection(("127.0.0.1", 5672), timeout=0.5).close()
@@ -107,7 +113,7 @@ def _rabbitmq_answers() -> bool:
 
 
 needs_rabbitmq = pytest.mark.skipif(
-    not _has_kombu() or not _rabbitmq_answers(),
+    not kombu_importable() or not _rabbitmq_answers(),
     reason="reading RabbitMQ needs kombu (it comes with Celery) and RabbitMQ on 127.0.0.1:5672")
 
 
