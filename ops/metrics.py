@@ -18,10 +18,13 @@ one process (runserver, the tests).
 from __future__ import annotations
 
 import enum
+import logging
 from typing import Any
 
 from django.db import transaction
 from prometheus_client import CollectorRegistry, Counter, Histogram
+
+logger = logging.getLogger(__name__)
 
 # The metrics of this process; a scrape in multiprocess mode reads the workers' files
 # instead (ops/metrics_endpoint.py). Not prometheus_client's global registry: its
@@ -60,9 +63,28 @@ class CacheName(enum.StrEnum):
     CERTIFICATE_PDF = "certificate_pdf"  # a certificate's PDF (progress)
 
 
+# Every series exists from the start, at 0: rate() and "has it stopped?" alerts need a
+# series before its first event.
+for _outcome in ("correct", "wrong"):
+    ANSWERS_RECORDED.labels(_outcome)
+for _cache in CacheName:
+    for _result in ("hit", "miss"):
+        CACHE_LOOKUPS.labels(_cache.value, _result)
+
+
 def count_cache_lookup(cache: CacheName, *, hit: bool) -> None:
     """Count one read of ``cache``: a hit (the work was done before) or a miss."""
-    CACHE_LOOKUPS.labels(cache.value, "hit" if hit else "miss").inc()
+    try:
+        CACHE_LOOKUPS.labels(cache.value, "hit" if hit else "miss").inc()
+    except Exception:  # noqa: BLE001 - see uncounted()
+        uncounted("a cache lookup")
+
+
+def uncounted(what: str) -> None:
+    """Log a count that failed. Counting never fails a request: in multiprocess mode a
+    new series opens a file in ``PROMETHEUS_MULTIPROC_DIR``, which may have been removed
+    (a /tmp cleaner) or be full; the learner's page matters more than the number."""
+    logger.warning("%s was not counted", what, exc_info=True)
 
 
 def count_recorded_answer(attempt: Any) -> None:
@@ -73,4 +95,5 @@ def count_recorded_answer(attempt: Any) -> None:
     counted on commit, not when graded.
     """
     outcome = "correct" if attempt.is_correct else "wrong"
-    transaction.on_commit(ANSWERS_RECORDED.labels(outcome).inc)
+    # robust: the answer is committed by then, so a failed count must not turn it into a 500.
+    transaction.on_commit(lambda: ANSWERS_RECORDED.labels(outcome).inc(), robust=True)

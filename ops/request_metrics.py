@@ -15,7 +15,7 @@ import time
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from .metrics import REQUEST_DURATION
+from .metrics import REQUEST_DURATION, uncounted
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED = "<unmatched>"
@@ -34,10 +34,13 @@ class RequestMetricsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = self.get_response(request)
-        REQUEST_DURATION.labels(
-            self.route(request), request.method if request.method in METHODS else "other",
-            f"{response.status_code // 100}xx",
-        ).observe(time.perf_counter() - started)
+        try:
+            REQUEST_DURATION.labels(
+                self.route(request), request.method if request.method in METHODS else "other",
+                f"{response.status_code // 100}xx",
+            ).observe(time.perf_counter() - started)
+        except Exception:  # noqa: BLE001 - counting never fails a request (ops/metrics.py)
+            uncounted("a request's duration")
         return response
 
     def route(self, request: HttpRequest) -> str:

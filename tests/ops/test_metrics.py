@@ -183,3 +183,18 @@ def test_the_api_lesson_body_is_a_cache_miss_then_a_hit(scrape, quiz, learner_ap
 def test_no_queue_depth_is_reported_without_a_broker(scrape):
     samples = scrape()
     assert not [name for name, _labels in samples if name.startswith("gradiente_task_")]
+
+
+def test_a_count_that_fails_never_fails_the_request(client, db, monkeypatch, caplog):
+    """As when the multiprocess folder was removed: the page is served, the failure logged."""
+
+    def broken(*labels):
+        raise FileNotFoundError("metrics folder removed")
+
+    monkeypatch.setattr("ops.metrics.REQUEST_DURATION.labels", broken)
+    monkeypatch.setattr("ops.metrics.CACHE_LOOKUPS.labels", broken)
+    response = client.get("/api/v1/simulations/activations/plot.svg?lang=en")
+
+    assert response.status_code == 200
+    assert {"a request's duration was not counted", "a cache lookup was not counted"} <= {
+        record.getMessage() for record in caplog.records}
