@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import StrictCharField
+
 MAX_CHOICES = 50
 MAX_TYPED = 64
 # An app's clock may run a little ahead of the server's.
@@ -115,7 +117,7 @@ class AnswerSerializer(serializers.Serializer):
                   "server's clock (refused with 400, code `future`). Stored with the "
                   "attempt; the answer is graded on arrival like any other.",
     )
-    shown = serializers.CharField(
+    shown = StrictCharField(
         required=False, allow_blank=True, max_length=32,
         help_text="The question's `shown` token as the learner saw it: if the question "
                   "changed since, the answer is not graded (`format_error.code` `changed`).",

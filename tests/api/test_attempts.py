@@ -247,6 +247,17 @@ def test_the_server_takes_an_answer_time_exactly_when_the_schema_does(
         assert response.json()["errors"][0]["attr"] == "answered_at"
 
 
+@pytest.mark.parametrize("shown", [0, 1.5, True, ["abc"], {"token": "abc"}])
+def test_a_shown_token_that_is_not_a_string_is_refused(quiz, learner_api, assert_problem,
+                                                       shown):
+    """The schema says `shown` is a string; DRF alone would read 0 as "0"."""
+    response = post(learner_api, quiz.single, {"answer": 1, "shown": shown})
+
+    problem = assert_problem(response, 400, code="invalid", language="en")
+    assert [error["attr"] for error in problem["errors"]] == ["shown"]
+    assert not Attempt.objects.exists()
+
+
 def test_an_unknown_or_unpublished_question_is_a_404_problem(quiz, learner_api, assert_problem):
     quiz.multiple.is_published = False
     quiz.multiple.save()
