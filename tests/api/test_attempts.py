@@ -240,7 +240,8 @@ def test_the_server_takes_an_answer_time_exactly_when_the_schema_does(
     assert answer_time_schema["format"] == "date-time"
     assert bool(re.search(answer_time_schema["pattern"], answered_at)) is valid
 
-    response = post(learner_api, quiz.single, {"answer": 1, "answered_at": answered_at})
+    answer = choice_id(quiz.single, "Certa")
+    response = post(learner_api, quiz.single, {"answer": answer, "answered_at": answered_at})
 
     assert response.status_code == (201 if valid else 400), response.content
     if not valid:
