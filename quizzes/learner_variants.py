@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from ops.metrics import CacheName, count_cache_lookup
 from simulations.engine.core import ENGINE_VERSION
 
 from . import grading, variants
@@ -83,6 +84,7 @@ def served_cached(spec: variants.SimulationSpec, question_key: str,
     digest = hashlib.sha256(f"{question_key}\x00{learner}".encode()).hexdigest()[:24]
     key = f"quizzes:served:{ENGINE_VERSION}:{spec.fingerprint()}:{digest}"
     data = cache.get(key)
+    count_cache_lookup(CacheName.SERVED_VARIANT, hit=data is not None)
     if data is None:
         data = variants.served_variant(spec, question_key, learner).answer.to_dict()
         cache.set(key, data, CACHE_SECONDS)

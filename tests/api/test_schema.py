@@ -181,3 +181,12 @@ def test_simulation_runs_and_plots_document_their_202_and_the_job_to_poll(publis
         status = published_schema["components"]["schemas"][
             status["allOf"][0]["$ref"].rsplit("/", 1)[1]]
     assert set(status["enum"]) == {"pending", "done", "failed"}
+
+
+def test_image_formats_are_an_enum_of_what_is_served(published_schema):
+    from simulations import plots
+
+    for path in ("/api/v1/simulations/{slug}/plot.{fmt}",
+                 "/api/v1/simulations/figures/{course_slug}/{lesson_slug}/{name}.{fmt}"):
+        parameters = {p["name"]: p for p in published_schema["paths"][path]["get"]["parameters"]}
+        assert parameters["fmt"]["schema"]["enum"] == list(plots.FORMATS) == ["png", "svg"]
