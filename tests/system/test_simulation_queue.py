@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+import urllib.request
 import uuid
 from urllib.parse import urlencode
 
@@ -125,6 +126,12 @@ def test_a_dead_worker_never_holds_a_request_and_its_jobs_are_queued_again(app_e
             worker.wait(timeout=10)
         status, _headers, body = get(port, run_url(6))
         assert status == 202, body
+        # The lab's page says so too, and reloads itself, instead of waiting.
+        page = urllib.request.urlopen(  # noqa: S310 - a local test server
+            f"http://127.0.0.1:{port}/en/lab/mlp_gradient_flow/?depth=7&width=24", timeout=15)
+        assert page.status == 202
+        html = page.read().decode()
+        assert '<meta http-equiv="refresh"' in html and "reloads by itself" in html
         assert poll_until(port, body["job"], "pending", within=5)["status"] == "pending"
 
         # Nobody computes it: after the job's timeout its status says so...
