@@ -14,6 +14,7 @@ needs no service. docs/adr/0005-simulation-queue.md says why.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from django.conf import settings
 
 from . import jobs, services, tasks
 
+logger = logging.getLogger(__name__)
 POLL_INTERVAL = 0.05
 # What a refused request is told to wait, in seconds: about what a few queued runs take.
 BUSY_RETRY_AFTER = 5
@@ -95,6 +97,7 @@ def _submit(planned, result_url: str, *, replace: bool) -> None:
     except Busy:
         raise
     except Exception as error:  # the broker is unreachable: as good as full
+        logger.warning("simulation broker unreachable: %s", error)
         raise Busy() from error
 
 
