@@ -14,7 +14,8 @@ FIGURE = {"x1": 1.0, "x2": -0.5, "target": 1.0}
 FIGURE_SEED = 0
 
 
-def step(learning_rate: float = 0.5, seed: int = FIGURE_SEED, **raw) -> training_step.TrainingStepResult:
+def step(learning_rate: float = 0.5, seed: int = FIGURE_SEED,
+         **raw) -> training_step.TrainingStepResult:
     params = validate(training_step.TrainingStepParams,
                       {**FIGURE, **raw, "learning_rate": learning_rate})
     return training_step.run(params, seed)
@@ -72,7 +73,8 @@ def test_the_step_with_rate_05_and_its_first_order_prediction(lesson_says):
     lesson_says(
         "01",
         f"Com taxa de aprendizado 0,5, a atualização leva a perda desse exemplo de {before_pt} "
-        f"para {after_pt}. A aproximação de primeira ordem, $-\\eta \\, \\|\\nabla_\\theta L\\|^2$, "
+        f"para {after_pt}. A aproximação de primeira ordem, "
+        "$-\\eta \\, \\|\\nabla_\\theta L\\|^2$, "
         f"previa uma queda de {predicted_pt}, maior que a própria perda",
         f"With a learning rate of 0.5, the update takes this example's loss from {before_en} to "
         f"{after_en}. The first-order approximation, $-\\eta \\, \\|\\nabla_\\theta L\\|^2$, "
@@ -102,7 +104,8 @@ def test_a_small_rate_matches_the_prediction_and_a_large_one_overshoots(lesson_s
 def test_a_small_step_lowers_the_loss_by_about_eta_times_the_squared_gradient(seed, lesson_says):
     lesson_says(
         "01",
-        "Para um passo pequeno, a perda muda aproximadamente $-\\eta \\, \\|\\nabla_\\theta L\\|^2$, "
+        "Para um passo pequeno, a perda muda aproximadamente "
+        "$-\\eta \\, \\|\\nabla_\\theta L\\|^2$, "
         "um valor negativo: a perda cai.",
         "For a small step, the loss changes by about $-\\eta \\, \\|\\nabla_\\theta L\\|^2$, a "
         "negative amount: the loss falls.",
