@@ -96,8 +96,8 @@ def draw_graph(series: Sequence[Series]) -> tuple[Figure, str]:
         _("Orange: backward pass (gradients of the loss L = ½ (y − t)²)"))
     ax.text(0.99, 0.06, _step_sentence(data, short=True), ha="right", va="center",
             fontsize=10, color=style.INK, fontfamily=style.FONT_FAMILY)
-    style.label_axes(ax, title=_("One training step of a network with 2 inputs, 2 sigmoid "
-                                 "hidden units and 1 linear output"))
+    style.label_axes(ax, title=_("One training step: 2 inputs, 2 sigmoid hidden units, 1 linear "
+                                 "output"))
     return figure, _describe(series)
 
 
