@@ -53,7 +53,7 @@ from simulations.engine.core import ENGINE_VERSION
 from .serializers import LessonDetailSerializer
 
 # Bump when what the API serves changes shape (a deploy must not serve old-shaped bodies).
-BODY_VERSION = 1
+BODY_VERSION = 2
 ENTRY_SECONDS = 3600
 # A generation that expires is simply started again (every entry is then rebuilt once).
 GENERATION_SECONDS = 30 * 24 * 3600

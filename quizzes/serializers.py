@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from course.markdown import render_markdown
+from course.markdown import lesson_page_url, render_markdown
 
 from .forms import inline_markdown
 from .learner_questions import LearnerQuestion
@@ -119,7 +119,7 @@ class QuestionSerializer(serializers.Serializer):
     attempts_url = serializers.SerializerMethodField(help_text="POST an answer here.")
 
     def get_prompt_html(self, question: LearnerQuestion) -> str:
-        return render_markdown(question.prompt)
+        return self._html(question, question.prompt)
 
     @extend_schema_field(QuestionStateSerializer)
     def get_state(self, question: LearnerQuestion) -> dict:
@@ -128,7 +128,15 @@ class QuestionSerializer(serializers.Serializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_explanation_html(self, question: LearnerQuestion) -> str | None:
         text = question.explanation
-        return None if text is None else render_markdown(text)
+        return None if text is None else self._html(question, text)
+
+    def _html(self, question: LearnerQuestion, text: str) -> str:
+        """Render a text; its links to the lesson's anchors (#x) go to the lesson's page."""
+        html = render_markdown(text)
+        if 'href="#' not in html:  # most texts: no need to look up the lesson's address
+            return html
+        return render_markdown(text, page_url=lesson_page_url(
+            self.context.get("request"), question.question.lesson))
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_lab_url(self, question: LearnerQuestion) -> str | None:
