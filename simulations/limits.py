@@ -55,8 +55,10 @@ def anonymous_limit(simulation, cost: Cost) -> int:
     """Return the share of the bound an anonymous request may run, never less than what
     the simulation's defaults cost (the lab opens on them)."""
     default_cost = simulation.engine.cost(simulation.validate({}))
-    return max(math.floor(cost.limit * settings.SIMULATIONS_ANON_COST_SHARE),
-               default_cost.value)
+    share = simulation.anonymous_cost_share
+    if share is None:
+        share = settings.SIMULATIONS_ANON_COST_SHARE
+    return max(math.floor(cost.limit * share), default_cost.value)
 
 
 def too_costly_for(request, simulation, params) -> tuple[str, str] | None:
