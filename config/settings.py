@@ -290,13 +290,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No badge fetched from validator.swagger.io (config/urls.py drops Redoc's web fonts).
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Two fields named like the certificate's status take different values: a course's
+    # progress can also say "not_issued". One enum each, so neither schema lies.
+    "ENUM_NAME_OVERRIDES": {
+        "CertificateStatusEnum": "progress.serializers.CERTIFICATE_VALIDITY",
+        "ProgressCertificateStatusEnum": "progress.serializers.CERTIFICATE_STATUSES",
+    },
 }
 
 # Prometheus scrapes /metrics with this bearer token; unset, /metrics is a 404
 # (ops/metrics_endpoint.py, docs/deploy.md "Metrics").
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
-# The task broker whose "simulations" queue /metrics reports (ops/task_queue.py).
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "course:course_list"
