@@ -161,9 +161,15 @@ class DescentResult:
 
     @property
     def steep_sign_changes(self) -> float:
-        """Return the share of steps whose update flips the sign of the steep coordinate."""
-        products = self.steep_coordinates[1:] * self.steep_coordinates[:-1]
-        return float(np.mean(products < 0)) if products.size else 0.0
+        """Return the share of steps whose update flips the sign of the steep coordinate.
+
+        Only steps that start and end off zero count: a coordinate that has reached zero
+        (or underflowed to it, long after converging) has no sign left to flip.
+        """
+        signs = np.sign(self.steep_coordinates)
+        products = signs[1:] * signs[:-1]
+        counted = products != 0
+        return float(np.mean(products[counted] < 0)) if counted.any() else 0.0
 
     @property
     def predicted_rate(self) -> float:

@@ -151,3 +151,10 @@ def test_out_of_range_parameters_are_refused(raw, field, code):
     with pytest.raises(ParameterError) as caught:
         validate(descent.DescentParams, raw)
     assert caught.value.errors[field].code == code
+
+
+def test_a_coordinate_that_underflowed_to_zero_does_not_dilute_the_sign_changes():
+    result = run(lr_fraction=0.55, condition_number=10, steps=1000)
+    assert result.path[-1, 1] == 0.0  # 0.1^t underflows long before step 1000
+    assert result.steep_sign_changes == 1.0
+    assert run(lr_fraction=0.5, condition_number=10, steps=20).steep_sign_changes == 0.0
