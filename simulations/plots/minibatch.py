@@ -23,8 +23,10 @@ def draw_spread(series: Sequence[Series]) -> tuple[Figure, str]:
     for index, item in enumerate(series):
         colour = style.COLOURS[index % len(style.COLOURS)]
         sizes = np.array(item.data["batch_sizes"], dtype=np.float64)
-        measured = positive(as_array(item.data["spreads"]))
         predicted = positive(as_array(item.data["predicted_spreads"]))
+        # Without replacement a batch of all N examples is the full gradient: its spread
+        # is 0 up to rounding (about 10^-30), which a log axis cannot show honestly.
+        measured = np.where(np.isnan(predicted), np.nan, positive(as_array(item.data["spreads"])))
         name = f"{item.label}: " if len(series) > 1 else ""
         ax.plot(sizes, measured, linestyle="none", marker=style.MARKERS[index % 6],
                 markersize=7, color=colour, zorder=3,
@@ -50,14 +52,15 @@ def _describe_spread(series: Sequence[Series]) -> str:
                    "form.")]
     for item in series:
         data = item.data
-        ratios = [m / p for m, p in zip(data["spreads"], data["predicted_spreads"], strict=True)
-                  if m and p]
+        pairs = [(b, m, p) for b, m, p in zip(data["batch_sizes"], data["spreads"],
+                                               data["predicted_spreads"], strict=True) if m and p]
+        ratios = [m / p for _, m, p in pairs]
         sentence = _("The fitted slope is %(slope)s; the measured spreads are between "
                      "%(low)s and %(high)s times the closed form, from %(first)s at B = 1 to "
                      "%(last)s at B = %(largest)s.") % {
             "slope": number(data["spread_slope"], 3), "low": number(min(ratios), 3),
             "high": number(max(ratios), 3), "first": magnitude(data["spreads"][0]),
-            "last": magnitude(data["spreads"][-1]), "largest": data["batch_sizes"][-1]}
+            "last": magnitude(pairs[-1][1]), "largest": pairs[-1][0]}
         sentences.append(lead(item.label if len(series) > 1 else "", sentence))
     return join(sentences)
 
@@ -94,7 +97,8 @@ def _describe_loss(series: Sequence[Series], log: bool) -> str:
         values = {"start": magnitude(data["losses"][0] - data["optimal_loss"]),
                   "updates": data["updates"], "epochs": data["params"]["epochs"]}
         if data["diverged"] or data["final_loss"] is None:
-            sentence = _("The loss overflows: SGD diverges.")
+            sentence = _("The loss grows past a million times its initial value: SGD "
+                         "diverges.")
         else:
             values["end"] = magnitude(data["final_loss"] - data["optimal_loss"])
             sentence = _("The excess loss goes from %(start)s to %(end)s in %(epochs)s "
