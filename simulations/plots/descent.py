@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 
 from . import style
-from .common import Series, as_array, join, lead, magnitude, number, positive
+from .common import Series, as_array, join, lead, magnitude, number, positive, scientific
 
 CONTOUR_LEVELS = 12
 MOST_PANELS = 4
@@ -77,7 +77,7 @@ def draw_loss(series: Sequence[Series]) -> tuple[Figure, str]:
 def _verdict(data) -> str:
     values = {"steps": data["steps_to_tolerance"], "ran": len(data["steps"]) - 1,
               "tolerance": magnitude(data["params"]["tolerance"]),
-              "ratio": magnitude(data["final_distance_ratio"] or float("inf"))}
+              "ratio": scientific(data["final_distance_ratio"] or float("inf"))}
     if data["outcome"] == "converged":
         sentence = _("it reaches %(tolerance)s of the initial distance to the minimum in "
                      "%(steps)s steps") % values

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 
 from . import style
-from .common import Series, as_array, join, lead, magnitude, number, positive
+from .common import Series, as_array, join, lead, number, positive, scientific
+
+LEGEND_ROOM_DECADES = 2
 
 
 def config_label(data) -> str:
@@ -59,8 +61,8 @@ def _describe_spread(series: Sequence[Series]) -> str:
                      "%(low)s and %(high)s times the closed form, from %(first)s at B = 1 to "
                      "%(last)s at B = %(largest)s.") % {
             "slope": number(data["spread_slope"], 3), "low": number(min(ratios), 3),
-            "high": number(max(ratios), 3), "first": magnitude(data["spreads"][0]),
-            "last": magnitude(pairs[-1][1]), "largest": pairs[-1][0]}
+            "high": number(max(ratios), 3), "first": scientific(data["spreads"][0]),
+            "last": scientific(pairs[-1][1]), "largest": pairs[-1][0]}
         sentences.append(lead(item.label if len(series) > 1 else "", sentence))
     return join(sentences)
 
@@ -79,10 +81,14 @@ def draw_loss(series: Sequence[Series]) -> tuple[Figure, str]:
         ax.plot(item.data["epochs_seen"], positive(excess), label=item.label,
                 **style.series_style(index, points=len(excess)))
     log = style.use_log_scale(ax, every_value)
+    if log:
+        # Room under the lowest curve for the legend, which would otherwise hide a curve.
+        low, high = ax.get_ylim()
+        ax.set_ylim(low / 10**LEGEND_ROOM_DECADES, high)
     style.label_axes(ax, title=_("Excess loss on the whole data set during SGD"),
                      xlabel=_("Epochs (examples seen / N)"),
                      ylabel=_("L − L* (log scale)") if log else _("L − L*"))
-    style.add_legend(ax, location="upper right")
+    style.add_legend(ax, location="lower right" if log else "upper right")
     return figure, _describe_loss(series, log)
 
 
@@ -94,13 +100,13 @@ def _describe_loss(series: Sequence[Series], log: bool) -> str:
         sentences.append(_("The vertical axis is logarithmic."))
     for item in series:
         data = item.data
-        values = {"start": magnitude(data["losses"][0] - data["optimal_loss"]),
+        values = {"start": scientific(data["losses"][0] - data["optimal_loss"]),
                   "updates": data["updates"], "epochs": data["params"]["epochs"]}
         if data["diverged"] or data["final_loss"] is None:
             sentence = _("The loss grows past a million times its initial value: SGD "
                          "diverges.")
         else:
-            values["end"] = magnitude(data["final_loss"] - data["optimal_loss"])
+            values["end"] = scientific(data["final_loss"] - data["optimal_loss"])
             sentence = _("The excess loss goes from %(start)s to %(end)s in %(epochs)s "
                          "epochs (%(updates)s updates).") % values
         sentences.append(lead(item.label, sentence))
