@@ -4,6 +4,8 @@ from urllib.parse import unquote
 
 import pytest
 
+from simulations import registry
+
 API = "/api/v1/simulations/"
 
 
@@ -26,7 +28,9 @@ def test_catalogue_lists_every_simulation_with_its_parameter_schema(api):
     response = api.get(API, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     simulations = {item["slug"]: item for item in response.json()}
-    assert set(simulations) == {"mlp_gradient_flow", "training_dynamics",
+    # Every registered simulation, whatever lessons add, and at least the first six.
+    assert set(simulations) == set(registry.SIMULATIONS)
+    assert set(simulations) >= {"mlp_gradient_flow", "training_dynamics",
                                 "recurrent_gradient_flow", "activations", "init_variance",
                                 "gradient_check"}
     mlp = simulations["mlp_gradient_flow"]
