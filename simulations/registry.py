@@ -15,7 +15,9 @@ from .declarations import (
     minibatch,
     mlp,
     recurrent,
+    reverse_mode,
     training,
+    training_step,
 )
 
 SIMULATIONS: dict[str, SimulationDeclaration] = {}
@@ -45,5 +47,5 @@ def declarations() -> list[SimulationDeclaration]:
 
 
 for _declaration in (mlp, training, recurrent, activations, init_variance, gradcheck,
-                     descent, minibatch):
+                     training_step, reverse_mode, descent, minibatch):
     register(_declaration.DECLARATION)
