@@ -180,19 +180,22 @@ def served_lesson(request: HttpRequest, *, course_slug: str, lesson_slug: str) -
     return ServedLesson(quote_etag(etag[:32]), (text["head"], questions["json"], text["tail"]))
 
 
-def cached_content(kind: str, *parts: Any, build: Callable[[], Any]) -> Any:
+def cached_content(kind: str, *parts: Any, build: Callable[[], Any],
+                   content_generation: str | None = None) -> Any:
     """Return ``build()``, cached until the course content changes (None is not cached).
 
     For what is read on every request and changes only when an instructor edits the
     course; ``parts`` name the entry (say, a question's id and the language). The value
     is also kept in this process, checked against the shared content generation: then
     it costs one small read of the cache instead of unpickling the entry. The process's
-    threads share that value: callers must not change it.
+    threads share that value: callers must not change it. A caller that read the
+    content generation already in this request (:data:`CONTENT_GENERATION_KEY`, as an
+    answer's throttle does) passes it as ``content_generation``: that read is saved.
     """
     key = _entry_key(kind, BODY_VERSION, ENGINE_VERSION, *parts)
     kept = _in_process.get(key)
     if kept is not None:
-        content = cache.get(CONTENT_GENERATION_KEY)
+        content = content_generation or cache.get(CONTENT_GENERATION_KEY)
         if content == kept[0]:
             count_cache_lookup(CacheName.CONTENT, hit=True)
             return kept[1]

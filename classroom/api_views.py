@@ -30,19 +30,19 @@ from api.conditional import (
 )
 from api.pagination import PageNumberPagination
 from api.schema import ProblemSerializer
-from api.throttling import ScopedRateThrottle, refund_throttles
+from api.throttling import ScopedRateThrottle, read_with_throttle, refund_throttles
 from course.api_views import COURSE_SLUG, LESSON_SLUG
 from course.navigation import next_lesson
 from course.serializers import LessonSummarySerializer
 from quizzes import idempotency
-from quizzes.answer_serializers import AnswerSerializer
+from quizzes.answer_serializers import AnswerSerializer, plain_answer
 from quizzes.attempt_serializers import AttemptOutcomeSerializer
 from quizzes.models import Question
 from quizzes.serializers import QuestionSerializer
 from quizzes.services import SnapshotMemo, record_attempt
 from storage.moment import one_moment
 
-from .api_cache import cached_content, learner_renewed_after, served_lesson
+from .api_cache import CONTENT_GENERATION_KEY, cached_content, learner_renewed_after, served_lesson
 from .offline import lesson_package
 from .serializers import LessonDetailSerializer, LessonPackageSerializer
 
@@ -172,20 +172,24 @@ class AttemptCreateView(generics.GenericAPIView):
     permission_classes = [IsAuthenticated]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "attempts"
+    # Read in the throttle's round trip to the cache: get_object needs it on every answer.
+    read_with_throttle = (CONTENT_GENERATION_KEY,)
     problem_examples = (idempotency.KeyInUse, idempotency.KeyReused)  # for the schema
 
     def post(self, request, question_id: int):
         key = idempotency.parse_key(request.headers.get(idempotency.HEADER))
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        answer = plain_answer(request.data)
+        if answer is None:  # an offline answer's time, or an error to tell
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            answer = serializer.validated_data
         question, following, snapshots = self.get_object()
         fingerprint = idempotency.request_fingerprint(
             method=request.method, path=request.path, body=request.data)
         with learner_renewed_after():  # respond_once commits the answer
             stored = idempotency.respond_once(
                 user=request.user, key=key, fingerprint=fingerprint,
-                respond=lambda: self.answer(question, following, snapshots,
-                                            serializer.validated_data, key),
+                respond=lambda: self.answer(question, following, snapshots, answer, key),
             )
         headers = dict(stored.headers)
         if stored.replayed:
@@ -214,8 +218,10 @@ class AttemptCreateView(generics.GenericAPIView):
             summary = LessonSummarySerializer(following, context={"request": request}).data
             return question, dict(summary) if following else None, SnapshotMemo()
 
-        found = cached_content(ANSWERED_QUESTION, question_id,
-                               request.build_absolute_uri("/"), get_language(), build=load)
+        found = cached_content(
+            ANSWERED_QUESTION, question_id, request.build_absolute_uri("/"), get_language(),
+            build=load, content_generation=read_with_throttle(request,
+                                                              CONTENT_GENERATION_KEY))
         if found is None:
             raise NotFound
         return found

@@ -49,6 +49,24 @@ ANSWER_SCHEMA = {
 }
 
 
+def _answer_refused(data) -> str | None:
+    """Return why an answer's shape is refused (an error code of :class:`AnswerField`),
+    or None if it is taken."""
+    if isinstance(data, list):
+        if len(data) > MAX_CHOICES:
+            return "too_many"
+        if not all(isinstance(item, int) and not isinstance(item, bool) for item in data):
+            return "invalid"
+        return None
+    if isinstance(data, bool) or not isinstance(data, int | float | str):
+        return "invalid"
+    if isinstance(data, float) and not math.isfinite(data):
+        return "invalid"
+    if isinstance(data, str) and len(data) > MAX_TYPED:
+        return "too_long"
+    return None
+
+
 @extend_schema_field(ANSWER_SCHEMA)
 class AnswerField(serializers.Field):
     """Choice ids, one id, a number or the text typed: grading reads it as the question says.
@@ -64,18 +82,8 @@ class AnswerField(serializers.Field):
     }
 
     def to_internal_value(self, data):
-        if isinstance(data, list):
-            if len(data) > MAX_CHOICES:
-                self.fail("too_many", limit=MAX_CHOICES)
-            if not all(isinstance(item, int) and not isinstance(item, bool) for item in data):
-                self.fail("invalid")
-            return data
-        if isinstance(data, bool) or not isinstance(data, int | float | str):
-            self.fail("invalid")
-        if isinstance(data, float) and not math.isfinite(data):
-            self.fail("invalid")
-        if isinstance(data, str) and len(data) > MAX_TYPED:
-            self.fail("too_long", limit=MAX_TYPED)
+        if (refused := _answer_refused(data)) is not None:
+            self.fail(refused, limit=MAX_CHOICES if refused == "too_many" else MAX_TYPED)
         return data
 
     def to_representation(self, value):
@@ -129,3 +137,28 @@ class AnswerSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("This time is in the future."),
                                               code="future")
         return value
+
+
+# A ``shown`` token that AnswerSerializer would take as it is: printable ASCII without
+# spaces (nothing to trim, no NUL), at most its 32 characters.
+_PLAIN_SHOWN = re.compile(r"[\x21-\x7e]{0,32}", re.ASCII)
+
+
+def plain_answer(data) -> dict | None:
+    """Return what :class:`AnswerSerializer` validates ``data`` to, for the body nearly
+    every answer sends (an answer of a valid shape, perhaps a ``shown`` token; no
+    ``answered_at``); None for any other body, which the serializer is then to validate.
+
+    The serializer builds and deep-copies its fields for every body: a sizeable part of
+    an answer's CPU. Anything this does not take goes to it, so errors are its own.
+    """
+    if type(data) is not dict or "answered_at" in data or "answer" not in data:
+        return None
+    if _answer_refused(answer := data["answer"]) is not None:
+        return None
+    if "shown" not in data:
+        return {"answer": answer}
+    shown = data["shown"]
+    if type(shown) is not str or not _PLAIN_SHOWN.fullmatch(shown):
+        return None
+    return {"answer": answer, "shown": shown}

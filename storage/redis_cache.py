@@ -8,7 +8,8 @@ Django's cache objects are per thread anyway, so one client per pool is kept.
 
 :meth:`RedisCache.count_in_window` counts a request and reads the previous window's count
 in one round trip (Django's ``incr`` alone needs two: it checks first that the key
-exists); the API's throttles count every request with it (api/throttling.py).
+exists); the API's throttles count every request with it (api/throttling.py), and read
+in the same round trip what the view says it will read (an answer's content generation).
 
 When Redis cannot be reached (Django's backend would raise on every call, so every page
 would be a 500), the cache degrades instead (docs/adr/0004-cache-outage.md): reads miss,
@@ -25,6 +26,8 @@ import functools
 import logging
 import threading
 import time
+from collections.abc import Sequence
+from typing import Any
 
 from django.core.cache.backends import redis
 from django.core.cache.backends.locmem import LocMemCache
@@ -156,18 +159,27 @@ class RedisCache(redis.RedisCache):
         """Return whether Redis failed and has not answered since."""
         return self.outage.down
 
-    @_degrades(lambda self, key, previous_key, timeout: _count_locally(
-        self.local, key, previous_key, timeout))
-    def count_in_window(self, key: str, previous_key: str, timeout: int) -> tuple[int, int]:
+    @_degrades(lambda self, key, previous_key, timeout, also_get=(): (*_count_locally(
+        self.local, key, previous_key, timeout), {}))
+    def count_in_window(self, key: str, previous_key: str, timeout: int,
+                        also_get: Sequence[str] = ()) -> tuple[int, int, dict[str, Any]]:
         """Add one to the counter ``key`` (it expires ``timeout`` seconds later); return its
-        new value and that of the counter ``previous_key``. One round trip, atomic."""
+        new value, that of the counter ``previous_key`` and the values of the keys
+        ``also_get`` as ``get_many`` returns them (so a request's other reads can share
+        the round trip). One round trip, atomic."""
         key, previous_key = self.make_and_validate_key(key), self.make_and_validate_key(
             previous_key)
         client = self._cache.get_client(key, write=True)
-        current, _expiry_set, previous = (
-            client.pipeline(transaction=False).incr(key).expire(key, timeout)
-            .get(previous_key).execute())
-        return current, int(previous or 0)
+        pipeline = client.pipeline(transaction=False).incr(key).expire(key, timeout).get(
+            previous_key)
+        if also_get:
+            pipeline.mget([self.make_and_validate_key(name) for name in also_get])
+        current, _expiry_set, previous, *read = pipeline.execute()
+        values = read[0] if read else []
+        loads = self._cache._serializer.loads
+        found = {name: loads(value) for name, value in zip(also_get, values, strict=True)
+                 if value is not None}
+        return current, int(previous or 0), found
 
     @_degrades(lambda self, key: _uncount_locally(self.local, key))
     def uncount(self, key: str) -> None:

@@ -22,3 +22,16 @@ def test_the_redis_cache_reuses_its_client_and_still_works():
     assert cache.add("answer", "other", 30) is False
     cache.delete("answer")
     assert cache.get("answer") is None
+
+
+def test_a_count_in_window_reads_other_keys_in_its_round_trip():
+    cache = RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": f"cache-test-{uuid.uuid4().hex}"})
+    cache.set("generation", "abc", 30)
+    cache.set("entry", {"value": [1, 2]}, 30)
+
+    first = cache.count_in_window("now", "before", 30, ["generation", "entry", "missing"])
+    second = cache.count_in_window("now", "before", 30)
+
+    assert first == (1, 0, {"generation": "abc", "entry": {"value": [1, 2]}})
+    assert second == (2, 0, {})
+    assert cache.get_many(["generation", "entry", "missing"]) == first[2]

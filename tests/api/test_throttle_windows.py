@@ -76,3 +76,25 @@ def test_retry_after_is_when_the_next_request_is_let_through(ask, seconds):
     assert 0 < wait <= 2 * MINUTE
     assert not ask(*divmod(start + wait - 1, MINUTE))
     assert ask(*divmod(start + wait + 0.01, MINUTE))
+
+
+class ReadingView(View):
+    read_with_throttle = ("throttle-test-read", "throttle-test-missing")
+
+
+def test_the_throttle_reads_what_the_view_names_in_its_round_trip(ask):
+    """What it read is what the cache holds; a key that is not there reads None."""
+    from django.core.cache import cache
+
+    from api.throttling import read_with_throttle
+
+    value = uuid.uuid4().hex
+    cache.set("throttle-test-read", value, 30)
+    request = APIRequestFactory().post("/", REMOTE_ADDR=uuid.uuid4().hex)
+    request.user = None
+
+    assert ScopedRateThrottle().allow_request(request, ReadingView())
+
+    assert read_with_throttle(request, "throttle-test-read") == value
+    assert read_with_throttle(request, "throttle-test-missing") is None
+    assert read_with_throttle(APIRequestFactory().post("/"), "throttle-test-read") is None
