@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizzes import answers, grading
+from quizzes import answers, grading, variants
 from quizzes.grading import ChoiceSnapshot, QuestionSnapshot, VariantAnswer, grade
 
 CHOICES = (ChoiceSnapshot(1, "A", False, "A é citada no texto."), ChoiceSnapshot(2, "B", True),
@@ -180,6 +180,16 @@ def test_a_thousands_separator_alone_is_a_format_error_offering_both_readings(
 ])
 def test_a_separator_reads_as_the_learners_language_writes_it(language, typed, value):
     assert grading.parse_number(typed, language=language) == value
+
+
+@pytest.mark.parametrize("language", ["pt-br", "en"])
+@given(value=st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300))
+def test_a_solution_and_a_prompts_values_read_back_as_the_numbers_they_show(language, value):
+    """The solution shown after the tries, and a variant's values in the prompt."""
+    solution = grading.solution_text(numeric(answer=value, language=language), None)
+    for shown in (solution, variants.format_value(value, language)):
+        read = grading.parse_number(shown, language=language)
+        assert math.isclose(read, value, rel_tol=5e-4, abs_tol=1e-300), shown
 
 
 def test_each_language_reads_with_the_decimal_separator_django_writes_it_with():

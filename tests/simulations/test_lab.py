@@ -138,3 +138,13 @@ def test_lab_key_numbers_follow_the_chosen_plot(client, kind, shown, not_shown):
     body = page(client, LAB.format(lang="en") + "mlp_gradient_flow/", kind=kind)
     numbers = body.partition('class="lab-numbers"')[2].partition("</dl>")[0]
     assert shown in numbers and not_shown not in numbers
+
+
+@pytest.mark.parametrize("lang", ["pt-br", "en"])
+def test_the_api_keeps_the_point_as_json_numbers_do(client, lang):
+    """The lab reads the page's language; the API reads numbers as JSON writes them."""
+    url = "/api/v1/simulations/mlp_gradient_flow/run/"
+    refused = client.get(url, {"init": "normal", "init_std": "0,5", "lang": lang})
+    assert refused.status_code == 400 and "init_std" in refused.content.decode()
+    ran = client.get(url, {"init": "normal", "init_std": "0.5", "lang": lang})
+    assert ran.status_code == 200 and ran.json()["params"]["init_std"] == 0.5
