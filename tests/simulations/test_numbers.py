@@ -88,7 +88,7 @@ def test_percentages_read_back_as_the_share_they_show(language, share):
                        st.floats(min_value=1e-6, max_value=1e6)))
 def test_limits_in_error_messages_read_back_exactly(language, limit):
     """ "Must be at most 10 000": thousands are grouped with a narrow space."""
-    text, read = shown_and_read(errors._number, limit, language)
+    text, read = shown_and_read(errors.number_text, limit, language)
     assert read == float(limit), text
 
 
