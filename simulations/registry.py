@@ -7,7 +7,16 @@ the declarations from here. Tests (or a project) may :func:`register` another on
 from __future__ import annotations
 
 from .declaration import SimulationDeclaration
-from .declarations import activations, gradcheck, init_variance, mlp, recurrent, training
+from .declarations import (
+    activations,
+    backprop_matrix,
+    gradcheck,
+    init_variance,
+    mlp,
+    neuron_losses,
+    recurrent,
+    training,
+)
 
 SIMULATIONS: dict[str, SimulationDeclaration] = {}
 
@@ -35,5 +44,6 @@ def declarations() -> list[SimulationDeclaration]:
     return list(SIMULATIONS.values())
 
 
-for _declaration in (mlp, training, recurrent, activations, init_variance, gradcheck):
+for _declaration in (mlp, training, recurrent, activations, init_variance, gradcheck,
+                     neuron_losses, backprop_matrix):
     register(_declaration.DECLARATION)
