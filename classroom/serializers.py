@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from course.anchors import figure_anchor
 from course.figures import embed_figures, figure_context
 from course.models import Lesson
 from course.navigation import next_lesson, previous_lesson
@@ -74,7 +75,8 @@ class LessonDetailSerializer(serializers.ModelSerializer):
             figure = figure_context(lesson, spec.get("name"), get_language())
             if figure is not None:
                 figures.append({
-                    "name": spec["name"], "url": request.build_absolute_uri(figure["url"]),
+                    "name": spec["name"], "anchor": figure_anchor(spec["name"]),
+                    "url": request.build_absolute_uri(figure["url"]),
                     "alt": figure["alt"], "caption": figure.get("caption") or "",
                     "width": figure.get("width"), "height": figure.get("height"),
                 })

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from .anchors import check_body_anchors, check_same_anchors, lesson_anchors
 from .content_errors import ContentError
 from .lesson_figures import validate_figure_specs
 
@@ -39,6 +40,8 @@ class LessonFiles:
     body: dict[str, str]
     folder: Path
     extra: dict[str, Any]  # other keys of lesson.yaml, for other apps (questions)
+    # The ids links can point to, per language: {#id} lines and fig-NAME (course/anchors.py).
+    anchors: dict[str, set[str]] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,6 +145,7 @@ def _read_lesson(folder: Path) -> LessonFiles:
         summary[lang] = str(meta.get("summary") or "").strip()
         body[lang] = text
     _check_figures(meta_path, figures, body)
+    anchors = _check_anchors(folder, body)
     known = {"number", "slug", "page", "figures"}
     return LessonFiles(
         number=_require(meta_path, data, "number", int),
@@ -153,6 +157,7 @@ def _read_lesson(folder: Path) -> LessonFiles:
         body=body,
         folder=folder,
         extra={key: value for key, value in data.items() if key not in known},
+        anchors=anchors,
     )
 
 
@@ -168,6 +173,20 @@ def _check_figures(meta_path: Path, figures: list[dict[str, Any]], body: dict[st
             if name not in declared:
                 raise ContentError(meta_path.parent / f"{lang}.md",
                                    f"[[figure:{name}]] is not declared in lesson.yaml 'figures'")
+
+
+def _check_anchors(folder: Path, body: dict[str, str]) -> dict[str, set[str]]:
+    """Check each language's anchors and links, and that both languages have the same ids."""
+    for lang, text in body.items():
+        problems = check_body_anchors(text)
+        if problems:
+            raise ContentError(folder / f"{lang}.md", str(problems[0]))
+    anchors = {lang: lesson_anchors(text) for lang, text in body.items()}
+    problems = check_same_anchors(anchors)
+    if problems:
+        lacking = next(lang for lang, ids in anchors.items() if problems[0].anchor not in ids)
+        raise ContentError(folder / f"{lacking}.md", str(problems[0]))
+    return anchors
 
 
 def _check_unique(path: Path, items: list, attribute: str, what: str) -> None:

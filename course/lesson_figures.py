@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from simulations import plots, registry, services
 from simulations.engine.core import ParameterError, normalized
 
+from .anchors import figure_anchor
 from .content_errors import ContentError
 from .models import Lesson
 
@@ -112,6 +113,7 @@ def describe_figure(lesson, spec: dict, language: str) -> dict | None:
     # The lab opens on the figure's first series.
     query = {**normalized(planned.series[0][1]), "seed": planned.seed, "kind": planned.kind}
     return {
+        "anchor": figure_anchor(spec["name"]),
         "url": f"{url}?{urlencode({'lang': language})}",
         "alt": image.alt,
         "caption": caption_with_definitions(planned, translated(spec.get("caption"), language),

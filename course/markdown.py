@@ -11,7 +11,10 @@ import html
 import nh3
 from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from .anchors import absolute_fragment_links
 
 _MATHML_TAGS = {
     "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace",
@@ -30,6 +33,8 @@ _HTML_TAGS = {
     "img", "sup", "sub",
 }
 _ALLOWED_ATTRIBUTES = {
+    # Headings and paragraphs carry the lesson's anchors ({#id} lines, course/anchors.py).
+    **{tag: {"id"} for tag in ("h2", "h3", "h4", "h5", "h6", "p")},
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
@@ -51,6 +56,8 @@ def _build_parser() -> MarkdownIt:
         ["table", "strikethrough"]
     )
     parser.use(dollarmath_plugin, allow_space=True, double_inline=True)
+    # A line {#anchor-id} gives the heading or paragraph after it that id.
+    parser.use(attrs_block_plugin)
     parser.add_render_rule(
         "math_inline", lambda self, tokens, idx, options, env: _render_math(
             tokens[idx].content, display=False)
@@ -76,6 +83,17 @@ def sanitize_html(raw_html: str) -> str:
     )
 
 
-def render_markdown(text: str) -> str:
-    """Return sanitized HTML for a lesson's Markdown body."""
-    return sanitize_html(_PARSER.render(text))
+def render_markdown(text: str, *, page_url: str | None = None) -> str:
+    """Return sanitized HTML for a lesson's Markdown body (or a question's text).
+
+    With ``page_url``, links to an anchor (``#x``) point at ``page_url#x``: for a text
+    read apart from its lesson's page, as the API's question texts are.
+    """
+    rendered = sanitize_html(_PARSER.render(text))
+    return absolute_fragment_links(rendered, page_url) if page_url else rendered
+
+
+def lesson_page_url(request, lesson) -> str:
+    """Return the absolute address of a lesson's page (its path without a request)."""
+    path = lesson.get_absolute_url()
+    return request.build_absolute_uri(path) if request is not None else path

@@ -11,12 +11,14 @@ WORDS_PER_MINUTE = 200
 
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.DOTALL)
 _FIGURE = re.compile(r"^\[\[figure:[^\]]+\]\]\s*$", re.MULTILINE)
+# Anchors are not read: {#id} lines and the targets of links to them, ](#id).
+_ANCHOR = re.compile(r"^\{#[^}\n]*\}\s*$|(?<=\])\(#[^)\n]*\)", re.MULTILINE)
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
 
 def count_words(markdown_text: str) -> int:
     """Count the words a reader reads: Markdown syntax, figures and formulas excluded."""
-    text = _FIGURE.sub(" ", _MATH.sub(" ", markdown_text))
+    text = _ANCHOR.sub(" ", _FIGURE.sub(" ", _MATH.sub(" ", markdown_text)))
     return len(_WORD.findall(text))
 
 

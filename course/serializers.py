@@ -113,6 +113,10 @@ class FigureSerializer(serializers.Serializer):
     """A simulation plot the lesson shows, with the text that stands in for it."""
 
     name = serializers.CharField(help_text="Where the Markdown body places it: [[figure:name]].")
+    anchor = serializers.CharField(
+        help_text="The figure's id, `fig-<name>`: its <figure> in `body_html` has it, and a "
+                  "link `#fig-<name>` in the lesson's texts points to it.",
+    )
     url = serializers.URLField(help_text="The image.")
     alt = serializers.CharField(help_text="What the plot shows, for screen readers.")
     caption = serializers.CharField(allow_blank=True)

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from course.markdown import render_markdown
+from course.markdown import lesson_page_url, render_markdown
 from course.serializers import LessonReferenceSerializer, LessonSummarySerializer
 
 from . import grading
@@ -114,7 +114,13 @@ class AttemptOutcomeSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_explanation_html(self, result: AttemptResult) -> str | None:
-        return _markdown_or_none(result.outcome.explanation)
+        html = _markdown_or_none(result.outcome.explanation)
+        question = self.context.get("question")
+        if html is None or 'href="#' not in html or question is None:
+            return html
+        # Links to the lesson's anchors (#x) go to the lesson's page, as in the lesson detail.
+        return render_markdown(result.outcome.explanation, page_url=lesson_page_url(
+            self.context.get("request"), question.lesson))
 
     @extend_schema_field(SolutionSerializer(allow_null=True))
     def get_solution(self, result: AttemptResult) -> dict | None:

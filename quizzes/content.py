@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from course.anchors import check_links
 from course.content_files import DEFAULT_LANGUAGE, LANGUAGES, ContentError, LessonFiles
 from course.importer import ImportReport, upsert
 from course.models import Lesson
@@ -191,6 +192,25 @@ def question_draft(key: str, values: dict, choices: list[dict]) -> QuestionDraft
     )
 
 
+def _check_anchor_links(lesson_files: LessonFiles, key: str, values: dict,
+                        choices: list[dict]) -> list[str]:
+    """Return a problem for each ``](#x)`` link of the question's texts (prompt, explanation,
+    feedback, choices) to an anchor its lesson does not have in that language."""
+    problems = []
+    for lang in LANGUAGES:
+        suffix = "_" + lang.replace("-", "_")
+        anchors = lesson_files.anchors.get(lang)
+        if anchors is None:  # no text in that language: the Portuguese one is shown
+            anchors = lesson_files.anchors.get(DEFAULT_LANGUAGE, set())
+        for number, fields in enumerate([values, *choices]):
+            where = f" of choice {number}" if number else ""
+            for name, text in fields.items():
+                if name.endswith(suffix) and isinstance(text, str):
+                    problems += [f"question '{key}', {name.removesuffix(suffix)}{where} "
+                                 f"({lang}): {problem}" for problem in check_links(text, anchors)]
+    return problems
+
+
 def _check(lesson: Lesson, key: str, values: dict, choices: list[dict]) -> list[str]:
     draft = question_draft(f"{lesson.course.slug}/{lesson.slug}/{key}", values, choices)
     problems = [f"{field}: {message}" if field else message
@@ -211,6 +231,9 @@ def import_lesson_questions(lesson: Lesson, lesson_files: LessonFiles,
             values, choices = parse_question(data, order)
         except ValueError as exc:
             raise ContentError(path, str(exc)) from None
+        broken_links = _check_anchor_links(lesson_files, data["key"], values, choices)
+        if broken_links:
+            raise ContentError(path, broken_links[0])
         problems = _check(lesson, data["key"], values, choices)
         if problems:
             raise ContentError(path, f"question '{data['key']}': {'; '.join(problems)}")

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from course.markdown import render_markdown
+from course.markdown import lesson_page_url, render_markdown
 
 from .forms import inline_markdown
 from .learner_questions import LearnerQuestion
@@ -108,18 +108,18 @@ class QuestionSerializer(serializers.Serializer):
     lab_mode = serializers.ChoiceField(
         choices=Question.LabMode.choices, source="question.lab_mode",
         help_text="`predict`: until the question is solved or its tries are spent, `lab_url` "
-                  "runs the same configuration with another seed (the learner predicts, then "
-                  "checks); `measure`: it runs the learner's exact variant (reading the lab is "
-                  "the skill asked).",
+                  "runs a practice configuration: the question's varied parameters drawn again "
+                  "and another seed (the learner predicts, then checks); `measure`: it runs "
+                  "the learner's exact variant (reading the lab is the skill asked).",
     )
     lab_url = serializers.SerializerMethodField(
-        help_text="The web lab running this learner's configuration (see `lab_mode` for its "
-                  "seed); null without a simulation."
+        help_text="The web lab running this learner's configuration (see `lab_mode` for "
+                  "which); null without a simulation."
     )
     attempts_url = serializers.SerializerMethodField(help_text="POST an answer here.")
 
     def get_prompt_html(self, question: LearnerQuestion) -> str:
-        return render_markdown(question.prompt)
+        return self._html(question, question.prompt)
 
     @extend_schema_field(QuestionStateSerializer)
     def get_state(self, question: LearnerQuestion) -> dict:
@@ -128,7 +128,15 @@ class QuestionSerializer(serializers.Serializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_explanation_html(self, question: LearnerQuestion) -> str | None:
         text = question.explanation
-        return None if text is None else render_markdown(text)
+        return None if text is None else self._html(question, text)
+
+    def _html(self, question: LearnerQuestion, text: str) -> str:
+        """Render a text; its links to the lesson's anchors (#x) go to the lesson's page."""
+        html = render_markdown(text)
+        if 'href="#' not in html:  # most texts: no need to look up the lesson's address
+            return html
+        return render_markdown(text, page_url=lesson_page_url(
+            self.context.get("request"), question.question.lesson))
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_lab_url(self, question: LearnerQuestion) -> str | None:

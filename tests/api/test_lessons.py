@@ -76,7 +76,8 @@ def test_figures_carry_an_absolute_image_url_and_alt_text_in_the_language(
     lesson = api.get("/api/v1/courses/course/lessons/lesson-1-1/", {"lang": "en"}).json()
 
     assert lesson["figures"][0] == {
-        "name": "flow", "url": "http://testserver/img/flow.png", "alt": "alt en",
+        "name": "flow", "anchor": "fig-flow", "url": "http://testserver/img/flow.png",
+        "alt": "alt en",
         "caption": "caption en", "width": 800, "height": 450,
     }
     assert 'src="/img/flow.png"' in lesson["body_html"]

@@ -100,7 +100,8 @@ def test_two_figures_with_one_name_are_refused():
 def test_lesson_88_embeds_three_figures_with_alt_text(imported_course, client, lang):
     response = client.get(f"/{lang}/courses/redes-neurais/{LESSON_88}/")
     body = response.content.decode()
-    figures = re.findall(r"<figure class=\"sim-figure\">(.*?)</figure>", body, re.DOTALL)
+    figures = re.findall(r"<figure class=\"sim-figure\" id=\"fig-[a-z-]+\">(.*?)</figure>", body,
+                         re.DOTALL)
     assert len(figures) == 3
     for figure in figures:
         src, alt = re.search(r'<img src="([^"]+)" alt="([^"]+)"', figure).groups()

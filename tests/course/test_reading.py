@@ -28,3 +28,9 @@ def test_next_page_of_the_seed_reads_in_four_minutes_as_the_ebook_says(imported_
     lesson = imported_course.lessons.get(number=9)
     # The seed page announces "55 … Inicialização de Pesos — 4 minutos".
     assert (lesson.page, lesson.reading_minutes_pt_br) == (55, 4)
+
+
+def test_anchor_lines_and_link_targets_are_not_read():
+    plain = "## Por que a escala importa\n\nVeja a seção anterior."
+    anchored = "{#escala}\n## Por que a escala importa\n\nVeja a [seção anterior](#zeros)."
+    assert count_words(anchored) == count_words(plain) == 9
