@@ -15,7 +15,9 @@ from .declarations import (
     mlp,
     neuron_losses,
     recurrent,
+    reverse_mode,
     training,
+    training_step,
 )
 
 SIMULATIONS: dict[str, SimulationDeclaration] = {}
@@ -45,5 +47,5 @@ def declarations() -> list[SimulationDeclaration]:
 
 
 for _declaration in (mlp, training, recurrent, activations, init_variance, gradcheck,
-                     neuron_losses, backprop_matrix):
+                     training_step, neuron_losses, reverse_mode, backprop_matrix):
     register(_declaration.DECLARATION)
