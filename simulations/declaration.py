@@ -48,6 +48,10 @@ class SimulationDeclaration:
     # The loss and norms a result's numbers are computed with, in the active language
     # (None: the simulation computes no loss, e.g. a forward pass only).
     describe_loss: Callable[[Mapping[str, Any]], list[str]] | None = None
+    # The share of the cost bound an anonymous visitor may run, when it must differ from
+    # the site's SIMULATIONS_ANON_COST_SHARE: every configuration a lesson links to (its
+    # figures, its questions' variants) must stay open to readers who are not logged in.
+    anonymous_cost_share: float | None = None
 
     @property
     def slug(self) -> str:

@@ -30,9 +30,9 @@ def field_message(error: FieldError) -> str:
         expected = EXPECTED.get(args.get("expected"), args.get("expected"))
         return _("Enter %(expected)s.") % {"expected": expected}
     if error.code == "min_value":
-        return _("Must be at least %(limit)s.") % {"limit": _number(args["limit"])}
+        return _("Must be at least %(limit)s.") % {"limit": number_text(args["limit"])}
     if error.code == "max_value":
-        return _("Must be at most %(limit)s.") % {"limit": _number(args["limit"])}
+        return _("Must be at most %(limit)s.") % {"limit": number_text(args["limit"])}
     if error.code == "invalid_choice":
         choices = ", ".join(str(choice) for choice in args["choices"])
         return _("Choose one of: %(choices)s.") % {"choices": choices}
@@ -42,8 +42,8 @@ def field_message(error: FieldError) -> str:
         return _(
             "%(formula)s must be at most %(limit)s (it is %(value)s): the run would take too "
             "long. Reduce one of them."
-        ) % {"formula": args["formula"], "limit": _number(args["limit"]),
-             "value": _number(args["value"])}
+        ) % {"formula": args["formula"], "limit": number_text(args["limit"]),
+             "value": number_text(args["value"])}
     if error.code == "batch_norm_needs_two":
         return _("Batch normalization needs at least 2 examples per batch.")
     if error.code == "batch_exceeds_samples":
@@ -58,7 +58,7 @@ def field_messages(error: ParameterError) -> dict[str, list[str]]:
     return {name: [field_message(problem)] for name, problem in error.errors.items()}
 
 
-def _number(value: float) -> str:
+def number_text(value: float) -> str:
     """Return a limit as people write it: 60, not 60.0; 0,001 in Portuguese."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
