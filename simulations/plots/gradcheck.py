@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -109,9 +110,9 @@ def _describe_sweep(series: Sequence[Series]) -> str:
         "high": magnitude(series[0].data["sweep"]["epsilons"][-1])}]
     for item in series:
         sweep = item.data["sweep"]
-        values = {"error": magnitude(sweep["min_error"]) if sweep["min_error"] else "0",
-                  "best": magnitude(sweep["best_epsilon"]),
-                  "model": magnitude(sweep["model_best_epsilon"] or 0),
+        values = {"error": _mantissa(sweep["min_error"]),
+                  "best": _mantissa(sweep["best_epsilon"]),
+                  "model": _mantissa(sweep["model_best_epsilon"]),
                   "truncation": number(sweep["truncation_slope"] or 0, 2),
                   "rounding": number(sweep["rounding_slope"] or 0, 2)}
         sentences.append(lead(item.label, _(
@@ -120,3 +121,14 @@ def _describe_sweep(series: Sequence[Series]) -> str:
             "slope of %(truncation)s (truncation, ∝ ε²); for smaller steps it rises with a "
             "slope of %(rounding)s (rounding, ∝ 1/ε).") % values))
     return join(sentences)
+
+
+def _mantissa(value: float | None) -> str:
+    """Return "1.8 × 10^-5": two digits, since steps a few times apart share a power of ten."""
+    if not value:
+        return "0" if value == 0 else "?"
+    exponent = math.floor(math.log10(abs(value)))
+    mantissa = round(value / 10**exponent, 1)
+    if abs(mantissa) >= 10:  # 9.96 rounds up to the next power of ten
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{number(mantissa)} × 10^{exponent}"
