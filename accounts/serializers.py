@@ -6,10 +6,12 @@ from collections.abc import Mapping
 
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
+from api.fields import StrictCharField, StrictEmailField
 from api.throttling import ThrottledWithReason
 
 from .login_guard import lockout_message
@@ -31,7 +33,12 @@ class UserSerializer(serializers.ModelSerializer):
 class RegistrationSerializer(serializers.ModelSerializer):
     """A new learner's account. Every field is required: the names go on certificates."""
 
-    password = serializers.CharField(
+    # The model's text fields as strings only, as the schema says (api/fields.py).
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.CharField: StrictCharField,
+                                models.EmailField: StrictEmailField}
+
+    password = StrictCharField(
         write_only=True, trim_whitespace=False, style={"input_type": "password"},
         help_text="Checked against the password rules: long enough, not common, not only "
                   "digits, not like the other fields.",
@@ -65,8 +72,8 @@ class RegistrationSerializer(serializers.ModelSerializer):
 class LoginSerializer(serializers.Serializer):
     """A learner's credentials; on success ``validated_data["user"]`` is the learner."""
 
-    username = serializers.CharField()
-    password = serializers.CharField(write_only=True, trim_whitespace=False,
+    username = StrictCharField()
+    password = StrictCharField(write_only=True, trim_whitespace=False,
                                      style={"input_type": "password"})
 
     def validate(self, attrs: dict) -> dict:

@@ -1,9 +1,11 @@
 """The language of an API request: ``?lang=`` first, then ``Accept-Language``, then Portuguese.
 
 The web pages take their language from the URL (``/en/...``); the API has no language in
-its URLs, so an app names it per request. An unsupported ``?lang=`` is refused with a
-400 (api/middleware.py); an unsupported ``Accept-Language`` falls through to the next
-language it lists, then to Portuguese. ``Content-Language`` says what was served.
+its URLs, so an app names it per request. ``?lang=`` is one of the codes the schema's
+enum lists, spelled as it spells them (``en``, ``pt-br``); anything else, an empty or a
+repeated ``?lang=`` too, is refused with a 400 (api/middleware.py). ``Accept-Language``
+is read as browsers write it: an unsupported language falls through to the next one it
+lists, then to Portuguese. ``Content-Language`` says what was served.
 """
 
 from __future__ import annotations
@@ -29,10 +31,22 @@ def supported_language(code: str) -> str | None:
         return None
 
 
+def served_languages() -> list[str]:
+    """Return the codes ``?lang=`` takes (the schema's enum)."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def requested_language(request: HttpRequest) -> str | None:
+    """Return the ``?lang=`` of the request if it is one the API serves, else None."""
+    requested = request.GET.getlist("lang")
+    if len(requested) == 1 and requested[0] in served_languages():
+        return requested[0]
+    return None
+
+
 def language_of_api_request(request: HttpRequest) -> str:
     """Return the language to answer in, falling back to Portuguese, the original."""
-    requested = request.GET.get("lang", "")
-    if requested and (language := supported_language(requested)):
+    if language := requested_language(request):
         return language
     for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
         if code != "*" and (language := supported_language(code)):

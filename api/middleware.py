@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
-from .language import is_api_request, language_of_api_request, supported_language
+from .language import (
+    is_api_request,
+    language_of_api_request,
+    requested_language,
+    served_languages,
+)
 from .problems import problem_response
 
 
@@ -38,11 +42,10 @@ class ApiLanguageMiddleware:
 
 
 def refuse_unknown_lang(request):
-    """Answer a ``?lang=`` the API does not serve with a 400 problem, as the schema's enum
-    says (a typo such as ``?lang=eng`` would otherwise be served in Portuguese)."""
-    requested = request.GET.get("lang", "")
-    if not requested or supported_language(requested):
+    """Answer a ``?lang=`` that is not one of the schema's enum with a 400 problem (a typo
+    such as ``?lang=eng`` would otherwise be served in Portuguese)."""
+    if "lang" not in request.GET or requested_language(request):
         return None
-    choices = ", ".join(code for code, _name in settings.LANGUAGES)
+    choices = ", ".join(served_languages())
     return problem_response(request, ValidationError(
         {"lang": [_("Choose one of: %(choices)s.") % {"choices": choices}]}))

@@ -10,12 +10,12 @@ operation the ``lang`` query parameter, the ``Accept-Language`` header and the
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from drf_standardized_errors.openapi import AutoSchema
 from rest_framework import exceptions, serializers
 
+from .language import served_languages
 from .problems import PROBLEM_CONTENT_TYPE, problem_details
 
 
@@ -62,12 +62,13 @@ RETRY_AFTER_HEADER = OpenApiParameter(
 
 def language_parameters() -> list[OpenApiParameter]:
     """Return how a request names its language, and how the response says which it got."""
-    languages = [code for code, _name in settings.LANGUAGES]
+    languages = served_languages()
     return [
         OpenApiParameter(
             "lang", str, OpenApiParameter.QUERY, enum=languages,
             description="Language of every text in the response; overrides "
-                        "Accept-Language. Portuguese (pt-br) is the original and the fallback.",
+                        "Accept-Language. Portuguese (pt-br) is the original and the fallback. "
+                        "Spelled as listed; any other value is refused with 400.",
         ),
         OpenApiParameter(
             "Accept-Language", str, OpenApiParameter.HEADER,

@@ -32,11 +32,13 @@ from simulations.engine import (  # noqa: E402
     gradcheck,
     init_variance,
     mlp,
+    reverse_mode,
     training,
+    training_step,
 )
 from simulations.engine.core import ParameterError, param_specs, validate  # noqa: E402
 
-MODULES = (mlp, training, init_variance, gradcheck, activations)
+MODULES = (mlp, training, init_variance, gradcheck, activations, training_step, reverse_mode)
 CORNERS = {
     "mlp_gradient_flow": [
         {"depth": 60, "width": 512, "batch_size": 32},
@@ -60,6 +62,8 @@ CORNERS = {
     ],
     "gradient_check": [{"depth": 4, "width": 8, "batch_size": 16}],
     "activations": [{"points": 5001}],
+    "training_step": [{"learning_rate": 10.0}],
+    "reverse_mode": [{"depth": 60, "width": 512, "batch_size": 512}],
 }
 # The costliest options: batch norm, the sigmoid's extra elementwise work, clipping.
 EXPENSIVE = {"batch_norm": True, "activation": "sigmoid", "clipping": "norm"}

@@ -46,6 +46,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
 from course.models import Lesson
+from ops.metrics import CacheName, count_cache_lookup
 from quizzes.learner_questions import lesson_questions
 from quizzes.serializers import QuestionSerializer
 from simulations.engine.core import ENGINE_VERSION
@@ -123,11 +124,16 @@ def served_lesson(request: HttpRequest, *, course_slug: str, lesson_slug: str) -
         found.get(learner_key) or _start(learner_key, GENERATION_SECONDS))
     text, questions = found.get(text_key), found.get(questions_key)
     lesson = None
-    if text is None or text["generations"] != [content]:
+    text_current = text is not None and text["generations"] == [content]
+    count_cache_lookup(CacheName.LESSON_TEXT, hit=text_current)
+    if not text_current:
         lesson = _published_lesson(course_slug, lesson_slug)
         text = _text_entry(_lesson_text(request, lesson), [content])
         cache.set(text_key, text, ENTRY_SECONDS)
-    if questions is None or questions["generations"] != [content, learner_generation]:
+    questions_current = (questions is not None
+                         and questions["generations"] == [content, learner_generation])
+    count_cache_lookup(CacheName.LESSON_QUESTIONS, hit=questions_current)
+    if not questions_current:
         lesson = lesson or _published_lesson(course_slug, lesson_slug)
         questions = _entry(_lesson_questions(request, lesson), [content, learner_generation])
         cache.set(questions_key, questions, ENTRY_SECONDS)
@@ -150,12 +156,15 @@ def cached_content(kind: str, *parts: Any, build: Callable[[], Any]) -> Any:
     if kept is not None:
         content = cache.get(CONTENT_GENERATION_KEY)
         if content == kept[0]:
+            count_cache_lookup(CacheName.CONTENT, hit=True)
             return kept[1]
     found = cache.get_many([CONTENT_GENERATION_KEY, key])
     content = found.get(CONTENT_GENERATION_KEY) or _start(CONTENT_GENERATION_KEY,
                                                            GENERATION_SECONDS)
     entry = found.get(key)
-    if entry is not None and entry["generations"] == [content]:
+    current = entry is not None and entry["generations"] == [content]
+    count_cache_lookup(CacheName.CONTENT, hit=current)
+    if current:
         value = entry["value"]
     else:
         value = build()

@@ -2,7 +2,7 @@
 from the environment, with safe local defaults (SQLite, local-memory cache, DEBUG off).
 
 Variables: SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL,
-REDIS_URL, SECURE_SSL_REDIRECT, LOG_LEVEL. See README.md, "Configuration".
+REDIS_URL, SECURE_SSL_REDIRECT, LOG_LEVEL, METRICS_TOKEN. See README.md, "Configuration".
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a request's duration includes every middleware (ops/request_metrics.py).
+    "ops.request_metrics.RequestMetricsMiddleware",
     "ops.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -251,6 +253,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
+# Prometheus scrapes /metrics with this bearer token; unset, /metrics is a 404
+# (ops/metrics_endpoint.py, docs/deploy.md "Metrics").
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# The task broker whose "simulations" queue /metrics reports (ops/task_queue.py).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "course:course_list"
 LOGOUT_REDIRECT_URL = "course:course_list"
@@ -260,8 +268,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-# A load balancer checks health over plain HTTP, inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# A load balancer checks health, and Prometheus scrapes, over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

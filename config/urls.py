@@ -14,7 +14,7 @@ from accounts.forms import AdminLoginForm, LoginForm
 from api.errors import unknown_api_endpoint
 from api.schema_view import EnglishSchemaView
 from course import urls as course_urls
-from ops import health
+from ops import health, metrics_endpoint
 from progress import urls as progress_urls
 
 # Admin logins count toward the same login limit as every other (accounts/login_guard.py).
@@ -23,6 +23,7 @@ admin.site.login_form = AdminLoginForm
 urlpatterns = [
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
+    path("metrics", metrics_endpoint.metrics, name="metrics"),
     # Certificates and progress moved from the course app to their own: old admin links
     # (bookmarks, e-mails to instructors) still lead there.
     re_path(r"^admin/course/(?P<model>certificate|lessonprogress)/(?P<rest>.*)$",

@@ -22,7 +22,14 @@ from api.conditional import (
     ConditionalRetrieveMixin,
 )
 from api.pagination import PageNumberPagination
-from simulations.api_views import ALT_TEXT, IMAGES, SimulationAPIView, check_format, image_response
+from simulations.api_views import (
+    ALT_TEXT,
+    FORMAT,
+    IMAGES,
+    SimulationAPIView,
+    check_format,
+    image_response,
+)
 
 from .lesson_figures import plan_lesson_figure
 from .models import Chapter, Course, Lesson
@@ -90,7 +97,7 @@ class LessonFigureView(SimulationAPIView):
         tags=["simulations"], summary="Draw a figure declared by a lesson",
         description="A figure compares one or more results of one simulation, as the "
                     "lesson's `figures` declare it. `fmt` is `png` or `svg`.",
-        parameters=[IF_NONE_MATCH, ETAG, ALT_TEXT],
+        parameters=[FORMAT, IF_NONE_MATCH, ETAG, ALT_TEXT],
         responses={**IMAGES, 304: NOT_MODIFIED},
     )
     def get(self, request, course_slug: str, lesson_slug: str, name: str, fmt: str):

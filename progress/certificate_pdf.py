@@ -19,6 +19,8 @@ import matplotlib
 from django.core.cache import cache
 from matplotlib.figure import Figure
 
+from ops.metrics import CacheName, count_cache_lookup
+
 from .certificate_layout import A4_MM, MM_PER_INCH, PAPER
 from .certificate_page import draw_page
 from .certificate_text import CertificateText, certificate_text
@@ -42,6 +44,7 @@ def certificate_pdf(*, certificate: Certificate, language: str, verification_url
         repr((PDF_VERSION, matplotlib.__version__, dataclasses.astuple(text))).encode()
     ).hexdigest()
     pdf = cache.get(key)
+    count_cache_lookup(CacheName.CERTIFICATE_PDF, hit=pdf is not None)
     if pdf is None:
         pdf = draw_certificate(text)
         cache.set(key, pdf, CACHE_SECONDS)

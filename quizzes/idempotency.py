@@ -21,11 +21,16 @@ and the unique constraint on (learner, key) lets one such transaction commit wha
 the timing; the attempt's own unique key backs it, and the learner's row lock (taken by
 ``record_attempt``) makes a retry wait for the first to finish. That is all a retry
 needs: it gets the stored response. The 409 is the draft's courtesy to a retry that
-arrives while the first is still running: a marker in the shared cache (Redis), added
-before the work starts and deleted when it ends, says so without a write to the
-database; a request whose worker died leaves it for ``IN_FLIGHT_SECONDS`` at most.
-Without a shared cache (one process, local memory) the marker is that process's own: a
-concurrent retry reaching another process then waits and gets the stored response.
+arrives while the first is still running. "Still running" is asked of the database too:
+the transaction that answers holds a lock named after the learner and the key
+(PostgreSQL's advisory transaction lock, :func:`storage.sql.try_transaction_lock`), which
+a retry tries without waiting. The database releases it when that transaction ends,
+however it ends: a worker killed mid-answer loses its connection, its transaction is
+rolled back and the retry is answered at once, not after a time lease. Within one
+process, requests being answered are also listed in memory (the same connection would
+take its own lock again; SQLite has no such lock): a process that dies takes that list
+with it. A retry that is told 409 by another process cannot be told 422 instead, as
+that process's request body is not known: the retry a moment later gets the 422.
 """
 
 from __future__ import annotations
@@ -34,11 +39,12 @@ import dataclasses
 import hashlib
 import json
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,8 +57,6 @@ from .models import IdempotencyKey
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_TTL = timedelta(hours=24)
-# The longest an answer takes: a marker of a request whose worker died expires then.
-IN_FLIGHT_SECONDS = 60
 # Printable ASCII without spaces, optionally in the quotes of a structured-field string.
 KEY_PATTERN = r'^"?[\x21-\x7e]{1,64}"?$'
 _KEY = re.compile(r"^[\x21-\x7e]{1,64}$")
@@ -117,36 +121,35 @@ def respond_once(*, user: Any, key: str, fingerprint: str,
     """
     if not key:
         return respond()
-    marker = _in_flight_marker(user, key)
-    if not cache.add(marker, fingerprint, IN_FLIGHT_SECONDS):
-        # Being answered (or answered a moment ago: its response is stored by now).
-        if (record := _live_record(user, key)) is not None:
-            return _replay(record, fingerprint)
-        if cache.get(marker) not in (None, fingerprint):
-            raise KeyReused
-        raise KeyInUse
-    try:
+    with _answering(user, key, fingerprint):
         for _round in range(2):
             try:
                 with transaction.atomic():
+                    if not sql.try_transaction_lock(_lock_name(user, key)):
+                        raise _AnsweredElsewhere
                     response = respond()
                     sql.insert(IdempotencyKey(
                         user=user, key=key, fingerprint=fingerprint,
                         status_code=response.status, response=response.body,
                         headers=response.headers))
                 return response
+            except _AnsweredElsewhere:
+                # Being answered by another transaction (or answered a moment ago: then
+                # its response is stored by now).
+                if (record := _live_record(user, key)) is not None:
+                    return _replay(record, fingerprint)
+                raise KeyInUse from None
             except IntegrityError:
-                # Answered by a request whose marker had expired (the learner's lock made
-                # this one wait for it): replay it. If the key's row had expired, it is
-                # gone now: answer anew. If there is no row, another constraint refused.
+                # Answered by a request that committed between our lock and our insert
+                # (the learner's lock made this one wait for it): replay it. If the key's
+                # row had expired, it is gone now: answer anew. If there is no row,
+                # another constraint refused.
                 record = IdempotencyKey.objects.filter(user=user, key=key).first()
                 if record is None:
                     raise
                 if (record := _live(record)) is not None:
                     return _replay(record, fingerprint)
         raise KeyInUse
-    finally:
-        cache.delete(marker)  # answered (or failed, recording nothing): no longer in flight
 
 
 def purge_expired_keys(*, now=None) -> int:
@@ -156,8 +159,33 @@ def purge_expired_keys(*, now=None) -> int:
     return deleted
 
 
-def _in_flight_marker(user: Any, key: str) -> str:
-    return f"idempotency:in-flight:{user.pk}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+class _AnsweredElsewhere(Exception):
+    """Another transaction holds the key's lock: its request is being answered."""
+
+
+# This process's requests being answered: (learner, key) to the request's fingerprint.
+_IN_FLIGHT: dict[tuple[Any, str], str] = {}
+_IN_FLIGHT_GUARD = threading.Lock()
+
+
+@contextmanager
+def _answering(user: Any, key: str, fingerprint: str) -> Iterator[None]:
+    """List the request as being answered by this process while the block runs; raise
+    :class:`KeyInUse` or :class:`KeyReused` if a request with its key already is."""
+    entry = (user.pk, key)
+    with _IN_FLIGHT_GUARD:
+        if entry in _IN_FLIGHT:
+            raise KeyInUse if _IN_FLIGHT[entry] == fingerprint else KeyReused
+        _IN_FLIGHT[entry] = fingerprint
+    try:
+        yield
+    finally:
+        with _IN_FLIGHT_GUARD:
+            del _IN_FLIGHT[entry]
+
+
+def _lock_name(user: Any, key: str) -> str:
+    return f"idempotency:{user.pk}:{key}"
 
 
 def _live_record(user: Any, key: str) -> IdempotencyKey | None:

@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from ops.metrics import CacheName, count_cache_lookup
 from simulations.engine.core import ENGINE_VERSION
 
 from . import grading, variants
@@ -83,6 +84,7 @@ def served_cached(spec: variants.SimulationSpec, question_key: str,
     digest = hashlib.sha256(f"{question_key}\x00{learner}".encode()).hexdigest()[:24]
     key = f"quizzes:served:{ENGINE_VERSION}:{spec.fingerprint()}:{digest}"
     data = cache.get(key)
+    count_cache_lookup(CacheName.SERVED_VARIANT, hit=data is not None)
     if data is None:
         data = variants.served_variant(spec, question_key, learner).answer.to_dict()
         cache.set(key, data, CACHE_SECONDS)
@@ -207,9 +209,9 @@ def lab_url(question: Question, variant: LearnerVariant | None,
     """Return the lab page for this variant's configuration.
 
     A "measure" question (and an instructor's preview: no ``state``) gets the exact run,
-    its parameters and seed. A "predict" question gets the same parameters with another
-    seed until the learner has solved it or spent its tries, so the lab, which computes
-    what the grader computes, cannot be read for the key.
+    its parameters and seed. A "predict" question gets a practice configuration until the
+    learner has solved it or spent its tries, so the lab, which computes what the grader
+    computes, cannot be read for the key (see :func:`practice_params`).
     """
     if variant is None:
         return ""
@@ -217,16 +219,39 @@ def lab_url(question: Question, variant: LearnerVariant | None,
         url = reverse("simulations:detail", kwargs={"slug": question.simulation})
     except NoReverseMatch:
         return ""
-    seed = variant.answer.seed
+    params, seed = variant.answer.params, variant.answer.seed
     if question.lab_mode != MEASURE and state is not None and not state.exact_lab_due:
-        seed = practice_seed(question, seed)
-    return f"{url}?{urlencode({**variant.answer.params, 'seed': seed})}"
+        params, seed = practice_params(question, params, seed), practice_seed(question, seed)
+    return f"{url}?{urlencode({**params, 'seed': seed})}"
 
 
 def practice_seed(question: Question, seed: int) -> int:
     """Return a seed for the lab that is not the graded one (but stable for the learner)."""
     other = variants.variant_seed(question.stable_key, f"lab\x00{seed}")
     return other if other != seed else (seed + 1) % 2**32
+
+
+def practice_params(question: Question, params: Mapping[str, Any], seed: int
+                    ) -> dict[str, Any]:
+    """Return the learner's parameters with the varied ones drawn again, differently.
+
+    Another seed alone does not hide the key: a quantity that hardly depends on the seed
+    (a gradient ratio, a loss after one step) or not at all (a derivative at a point)
+    reads off the practice run as well as off the graded one. So the practice run also
+    gets other values of the parameters the question varies (stable for the learner),
+    which the learner can set back by hand in the lab: the link invites a check, it does
+    not hand over the answer.
+    """
+    vary = question.varied_params or {}
+    if not vary:
+        return dict(params)
+    kinds = variants.param_kinds(variants.get_simulation(question.simulation))
+    drawn: dict[str, Any] = {}
+    for attempt in range(variants.MAX_DRAWS):
+        drawn = variants.draw_params(vary, practice_seed(question, seed + attempt), kinds)
+        if any(drawn[name] != params.get(name) for name in drawn):
+            break
+    return {**params, **drawn}
 
 
 def refresh_variants(*, questions: Sequence[Question] | None = None) -> dict[str, int]:

@@ -17,7 +17,7 @@ from .margins import DEFAULT_MARGIN
 
 class SimulationChecks(models.Model):
     class LabMode(models.TextChoices):
-        PREDICT = PREDICT, _("Predict: until solved, the lab runs another seed")
+        PREDICT = PREDICT, _("Predict: until solved, the lab runs a practice configuration")
         MEASURE = MEASURE, _("Measure: the lab runs the learner's variant")
 
     margin = models.FloatField(
@@ -34,8 +34,8 @@ class SimulationChecks(models.Model):
     lab_mode = models.CharField(
         _("lab link"), max_length=8, choices=LabMode.choices, default=LabMode.PREDICT,
         help_text=_("Predict: until the question is solved or its tries are spent, its lab "
-                    "link opens the same configuration with another seed. Measure: the "
-                    "learner's exact variant."),
+                    "link opens a practice configuration (the varied parameters drawn "
+                    "again, another seed). Measure: the learner's exact variant."),
     )
 
     class Meta:

@@ -108,13 +108,13 @@ class QuestionSerializer(serializers.Serializer):
     lab_mode = serializers.ChoiceField(
         choices=Question.LabMode.choices, source="question.lab_mode",
         help_text="`predict`: until the question is solved or its tries are spent, `lab_url` "
-                  "runs the same configuration with another seed (the learner predicts, then "
-                  "checks); `measure`: it runs the learner's exact variant (reading the lab is "
-                  "the skill asked).",
+                  "runs a practice configuration: the question's varied parameters drawn again "
+                  "and another seed (the learner predicts, then checks); `measure`: it runs "
+                  "the learner's exact variant (reading the lab is the skill asked).",
     )
     lab_url = serializers.SerializerMethodField(
-        help_text="The web lab running this learner's configuration (see `lab_mode` for its "
-                  "seed); null without a simulation."
+        help_text="The web lab running this learner's configuration (see `lab_mode` for "
+                  "which); null without a simulation."
     )
     attempts_url = serializers.SerializerMethodField(help_text="POST an answer here.")
 

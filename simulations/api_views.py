@@ -102,6 +102,9 @@ PARAMS = OpenApiParameter(
     description="The simulation's parameters as query parameters, e.g. `?depth=20&"
                 "activation=relu`; names, types, ranges and defaults are in the catalogue. "
                 "A bad one is a 400 whose `errors` name it.")
+FORMAT = OpenApiParameter(
+    "fmt", str, OpenApiParameter.PATH, enum=list(plots.FORMATS),
+    description="The image format; another is a 404 (there is no such image).")
 ALT_TEXT = OpenApiParameter(
     "X-Alt-Text", str, OpenApiParameter.HEADER, response=[200], required=True,
     description="What the plot shows, computed from the numbers, in the response's language "
@@ -149,7 +152,7 @@ class SimulationPlotView(SimulationAPIView):
         tags=["simulations"], summary="Draw a simulation's result as PNG or SVG",
         description="`fmt` is `png` or `svg`. Labels are in the request's language; the alt "
                     "text is in the `X-Alt-Text` header.",
-        parameters=[SEED, KIND, PARAMS, IF_NONE_MATCH, ETAG, ALT_TEXT],
+        parameters=[FORMAT, SEED, KIND, PARAMS, IF_NONE_MATCH, ETAG, ALT_TEXT],
         responses={**IMAGES, 304: NOT_MODIFIED, 400: BAD_PARAMETERS},
     )
     def get(self, request, slug: str, fmt: str):

@@ -7,7 +7,16 @@ the declarations from here. Tests (or a project) may :func:`register` another on
 from __future__ import annotations
 
 from .declaration import SimulationDeclaration
-from .declarations import activations, gradcheck, init_variance, mlp, recurrent, training
+from .declarations import (
+    activations,
+    gradcheck,
+    init_variance,
+    mlp,
+    recurrent,
+    reverse_mode,
+    training,
+    training_step,
+)
 
 SIMULATIONS: dict[str, SimulationDeclaration] = {}
 
@@ -35,5 +44,6 @@ def declarations() -> list[SimulationDeclaration]:
     return list(SIMULATIONS.values())
 
 
-for _declaration in (mlp, training, recurrent, activations, init_variance, gradcheck):
+for _declaration in (mlp, training, recurrent, activations, init_variance, gradcheck,
+                     training_step, reverse_mode):
     register(_declaration.DECLARATION)

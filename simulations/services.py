@@ -17,6 +17,8 @@ from typing import Any
 
 from django.core.cache import cache
 
+from ops.metrics import CacheName, count_cache_lookup
+
 from . import plots, registry
 from .engine.core import ENGINE_VERSION, normalized
 
@@ -93,6 +95,7 @@ def get_result(request: ResultRequest) -> dict[str, Any]:
     the same numbers (inf and NaN already None) whether the run is fresh or cached.
     """
     data = cache.get(_cache_name(request.key))
+    count_cache_lookup(CacheName.SIMULATION_RESULT, hit=data is not None)
     if data is None:
         data = registry.get(request.slug).run(request.params, request.seed).to_dict()
         cache.set(_cache_name(request.key), data, CACHE_TIMEOUT)
@@ -151,6 +154,7 @@ def get_plot(request: PlotRequest) -> plots.Image:
     other language or format does not run the simulations again.
     """
     stored = cache.get(_cache_name(request.key))
+    count_cache_lookup(CacheName.PLOT, hit=stored is not None)
     if stored is not None:
         return plots.Image(**stored)
     drawn = [

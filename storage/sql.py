@@ -12,6 +12,7 @@ column or a new field needs no edit here. Everything else goes through the ORM.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,6 +36,29 @@ def lock_row(model: type[models.Model], pk: Any) -> None:
     if connection.features.has_select_for_update:
         with connection.cursor() as cursor:
             cursor.execute(_lock_sql(model, connection.vendor), [pk])
+
+
+def try_transaction_lock(name: str) -> bool:
+    """Take the lock called ``name`` for the rest of the transaction unless another
+    transaction holds it; return whether it was taken (never waits).
+
+    PostgreSQL's advisory transaction lock: the database releases it when the transaction
+    ends, however it ends, a worker killed mid-request included (its connection closes,
+    its transaction is rolled back). Always taken where the database has no such lock
+    (SQLite, which runs one writer at a time). ``name`` is hashed to the lock's 64-bit
+    number: two names share a lock once in 2**64.
+    """
+    if connection.vendor != "postgresql":
+        return True
+    assert connection.in_atomic_block, "a transaction lock outside a transaction is no lock"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [lock_number(name)])
+        return bool(cursor.fetchone()[0])
+
+
+def lock_number(name: str) -> int:
+    """Return the number of PostgreSQL's advisory lock called ``name`` (a signed 64 bits)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
 def select(model: type[models.Model], sql: str, params: Sequence[Any],

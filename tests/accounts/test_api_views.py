@@ -217,3 +217,27 @@ def test_the_browsable_api_works_with_the_web_session(api, learner):
 
     assert response.status_code == 200
     assert "ana@example.com" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["username", "email", "password", "first_name", "last_name"])
+@pytest.mark.parametrize("value", [0, True, 12345678.5])
+def test_register_refuses_a_text_field_sent_as_another_json_type(api, field, value):
+    """The schema says `type: string`; DRF alone would store 0 as "0" (a first name of
+    "True" on a certificate)."""
+    response = api.post(REGISTER, {**NEW_LEARNER, field: value}, format="json")
+
+    assert response.status_code == 400
+    assert _errors_by_attr(response) == {field: ["invalid"]}
+    assert not get_user_model().objects.filter(username="bruno").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["username", "password"])
+def test_login_refuses_credentials_sent_as_numbers(api, learner, field):
+    body = {"username": "ana", "password": "x", field: 12345}
+
+    response = api.post(LOGIN, body, format="json")
+
+    assert response.status_code == 400
+    assert _errors_by_attr(response) == {field: ["invalid"]}

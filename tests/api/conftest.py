@@ -47,9 +47,12 @@ def _fresh_learner(**fields):
     return user
 
 
+LEARNER_PASSWORD = "correct horse battery staple"
+
+
 @pytest.fixture
 def learner(db):
-    return _fresh_learner(username="ana", password="correct horse battery staple",
+    return _fresh_learner(username="ana", password=LEARNER_PASSWORD,
                           first_name="Ana", last_name="Souza")
 
 

@@ -1,9 +1,11 @@
 """Answering through the API: the web's grading, the outcome and what is due, auth, bad input."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.throttling import ScopedRateThrottle
 
 from progress.models import LessonProgress
@@ -209,6 +211,51 @@ def test_an_answer_dated_before_the_product_existed_is_refused(
     assert problem["errors"][0]["attr"] == "answered_at"
     assert problem["errors"][0]["code"] == "too_old"
     assert problem["errors"][0]["detail"] == "Este horário é antigo demais."
+    assert not Attempt.objects.exists()
+
+
+@pytest.fixture(scope="module")
+def answer_time_schema():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return schema["components"]["schemas"]["AnswerRequest"]["properties"]["answered_at"]
+
+
+@pytest.mark.parametrize(("answered_at", "valid"), [
+    ("2026-03-01T14:05:00-03:00", True),
+    ("2026-03-01T14:05:00.123456Z", True),
+    ("2020-01-01T00:30:00+01:00", True),  # from 2020 on as written (2019 in UTC)
+    ("2026-03-01 14:05:00Z", False),  # a space for the T: Python reads it, RFC 3339 not
+    ("2026-03-01T14:05:00", False),  # no time zone: whose 14:05?
+    ("2026-03-01t14:05:00z", False),
+    ("2026-03-01T14:05Z", False),  # no seconds
+    ("2026-03-01T14:05:00.1234567Z", False),  # finer than a microsecond
+    ("2016-12-31T23:59:60Z", False),  # a leap second, and before 2020
+    ("2019-12-31T23:59:59Z", False),
+    ("+2026-03-01T14:05:00Z", False),
+])
+def test_the_server_takes_an_answer_time_exactly_when_the_schema_does(
+    quiz, learner_api, answer_time_schema, answered_at, valid,
+):
+    """The schema states the format and the first year; the server refuses the same."""
+    assert answer_time_schema["format"] == "date-time"
+    assert bool(re.search(answer_time_schema["pattern"], answered_at)) is valid
+
+    answer = choice_id(quiz.single, "Certa")
+    response = post(learner_api, quiz.single, {"answer": answer, "answered_at": answered_at})
+
+    assert response.status_code == (201 if valid else 400), response.content
+    if not valid:
+        assert response.json()["errors"][0]["attr"] == "answered_at"
+
+
+@pytest.mark.parametrize("shown", [0, 1.5, True, ["abc"], {"token": "abc"}])
+def test_a_shown_token_that_is_not_a_string_is_refused(quiz, learner_api, assert_problem,
+                                                       shown):
+    """The schema says `shown` is a string; DRF alone would read 0 as "0"."""
+    response = post(learner_api, quiz.single, {"answer": 1, "shown": shown})
+
+    problem = assert_problem(response, 400, code="invalid", language="en")
+    assert [error["attr"] for error in problem["errors"]] == ["shown"]
     assert not Attempt.objects.exists()
 
 

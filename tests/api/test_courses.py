@@ -1,6 +1,7 @@
 """Courses in the API: the paginated catalogue and a course's table of contents."""
 
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 
 from course.models import Course
 
@@ -80,3 +81,26 @@ def test_an_unknown_or_unpublished_course_is_a_404_problem(api, assert_problem):
                               code="not_found", language="en")
         assert body["detail"] == "Not found."
         assert body["instance"] == f"/api/v1/courses/{slug}/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("page_size", "valid"), [
+    ("1", True), ("100", True), ("0", False), ("101", False), ("-3", False), ("abc", False),
+    ("null", False), ("2.5", False),
+])
+def test_page_size_is_taken_exactly_within_the_schemas_bounds(api, assert_problem, page_size,
+                                                              valid):
+    """The schema says 1 to 100; anything else is a 400 that names the parameter, not a
+    silent twenty (nor a silent hundred for 500)."""
+    operation = SchemaGenerator().get_schema(request=None, public=True)["paths"][
+        "/api/v1/courses/"]["get"]
+    declared = {p["name"]: p["schema"] for p in operation["parameters"]}["page_size"]
+    assert (declared["minimum"], declared["maximum"]) == (1, 100)
+
+    response = api.get("/api/v1/courses/", {"page_size": page_size, "lang": "en"})
+
+    if valid:
+        assert response.status_code == 200
+    else:
+        body = assert_problem(response, 400, language="en")
+        assert body["errors"][0]["attr"] == "page_size"

@@ -1,7 +1,8 @@
 """The lab link of a simulation-checked question never reads off the key before it is due.
 
-A "predict" question's link runs the learner's configuration with another seed until the
-question is solved or its tries are spent; a "measure" question's runs the exact variant.
+A "predict" question's link runs a practice configuration (the varied parameters drawn
+again, and another seed) until the question is solved or its tries are spent; a
+"measure" question's runs the exact variant.
 The web page and the API give the same link.
 """
 
@@ -54,14 +55,18 @@ def solve(question, learner):
     record_attempt(question=question, user=learner, answer=variant.value, language="en")
 
 
-def test_a_predict_question_links_another_seed_until_it_is_solved(quiz, learner, learner_api):
+def test_a_predict_question_links_a_practice_configuration_until_it_is_solved(
+        quiz, learner, learner_api):
     question = quiz.simulated
     assert question.lab_mode == Question.LabMode.PREDICT  # the default
     before = links(learner, learner_api, quiz)
     variant = Variant.objects.get(question=question, user=learner)
     query = before[0]
     assert int(query["seed"]) != variant.seed
-    assert int(query["depth"]) == variant.params["depth"]  # the same configuration
+    varied = set(question.varied_params)
+    assert any(query[name] != str(variant.params[name]) for name in varied)
+    assert all(query[name] == str(value)  # what the question fixes stays as it is
+               for name, value in variant.params.items() if name not in varied)
     assert run_value(query, question) != pytest.approx(variant.value)
 
     solve(question, learner)

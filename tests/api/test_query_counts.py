@@ -15,6 +15,8 @@ from .conftest import SIMULATED
 
 TOKEN = 2  # a token's queries, whatever the request
 LOCK = int(connection.features.has_select_for_update)  # SQLite has no row locks to take
+# The lock of an answer's Idempotency-Key: PostgreSQL's advisory lock; SQLite has none.
+KEY_LOCK = int(connection.vendor == "postgresql")
 
 
 def _statements(queries) -> int:
@@ -149,11 +151,11 @@ def test_an_answers_queries_do_not_grow_with_the_course_the_questions_or_the_opt
                         _post_queries(learner_api, question, wrong, f"{name}-2"),
                         _post_queries(learner_api, question, right, f"{name}-3"))
 
-    # Answering: the learner's lock, their tries (and any attempt with the key), the
+    # Answering: the key's lock, the learner's lock, their tries (and any attempt with the key), the
     # attempt, the response stored with its key; the first time also the question with
     # its options and the next lesson (then cached); a right answer also completes the
     # lesson (lock, progress read and created, the lesson's rule).
-    answer = LOCK + 3
+    answer = KEY_LOCK + LOCK + 3
     assert counts["small"] == counts["big"] == (TOKEN + answer + 3, TOKEN + answer,
                                                 TOKEN + answer + LOCK + 3)
 
@@ -164,10 +166,10 @@ def test_a_replayed_answer_costs_a_few_queries(small_and_big, learner_api):
     right = [question.choices.get(order=0).pk]
     _post_queries(learner_api, question, right, "once")
 
-    # The lock and the tries, which find the attempt with the key, and that attempt; the
-    # key's row, which its constraint refuses, and the stored response (the question is
-    # cached since the first answer).
-    assert _post_queries(learner_api, question, right, "once") == TOKEN + LOCK + 4
+    # The key's lock, the learner's lock and the tries, which find the attempt with the
+    # key, and that attempt; the key's row, which its constraint refuses, and the stored
+    # response (the question is cached since the first answer).
+    assert _post_queries(learner_api, question, right, "once") == TOKEN + KEY_LOCK + LOCK + 4
 
 
 @pytest.mark.django_db

@@ -161,3 +161,12 @@ def test_the_served_schema_is_in_english_whatever_the_request_asks(client, asked
 
     assert "Pontuação" not in schema and "Obrigatório" not in schema
     assert "Required. 150 characters" in schema
+
+
+def test_image_formats_are_an_enum_of_what_is_served(published_schema):
+    from simulations import plots
+
+    for path in ("/api/v1/simulations/{slug}/plot.{fmt}",
+                 "/api/v1/simulations/figures/{course_slug}/{lesson_slug}/{name}.{fmt}"):
+        parameters = {p["name"]: p for p in published_schema["paths"][path]["get"]["parameters"]}
+        assert parameters["fmt"]["schema"]["enum"] == list(plots.FORMATS) == ["png", "svg"]

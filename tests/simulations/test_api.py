@@ -4,6 +4,8 @@ from urllib.parse import unquote
 
 import pytest
 
+from simulations import registry
+
 API = "/api/v1/simulations/"
 
 
@@ -26,9 +28,9 @@ def test_catalogue_lists_every_simulation_with_its_parameter_schema(api):
     response = api.get(API, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     simulations = {item["slug"]: item for item in response.json()}
-    assert set(simulations) == {"mlp_gradient_flow", "training_dynamics",
-                                "recurrent_gradient_flow", "activations", "init_variance",
-                                "gradient_check"}
+    assert list(simulations) == list(registry.SIMULATIONS)
+    assert {"mlp_gradient_flow", "training_dynamics", "recurrent_gradient_flow", "activations",
+            "init_variance", "gradient_check"} <= set(simulations)
     mlp = simulations["mlp_gradient_flow"]
     depth = next(p for p in mlp["parameters"] if p["name"] == "depth")
     assert depth["type"] == "int" and depth["minimum"] == 1 and depth["maximum"] == 60

@@ -1,9 +1,7 @@
 """The project as gunicorn runs it in the fault tests (``fault_app:application``).
 
-Two test settings, from the environment the test gives: the static files the test
-session collected (pages read their manifest), and how long an answer's in-flight
-marker lasts (``quizzes.idempotency.IN_FLIGHT_SECONDS``: the longest an answer may
-take, 60 s; a retry after a killed worker gets 409s that long, so the test shortens it).
+One test setting, from the environment the test gives: the static files the test
+session collected (pages read their manifest).
 """
 
 import os
@@ -16,8 +14,4 @@ django.setup()
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402 - after the settings
 
-from quizzes import idempotency  # noqa: E402
-
 application = get_wsgi_application()
-if "FAULT_TEST_IN_FLIGHT_SECONDS" in os.environ:
-    idempotency.IN_FLIGHT_SECONDS = int(os.environ["FAULT_TEST_IN_FLIGHT_SECONDS"])
