@@ -116,6 +116,12 @@ class ProblemExceptionHandler(ExceptionHandler):
             return exc
         return exceptions.APIException()
 
+    def report_exception(self, exc: exceptions.APIException, response) -> None:
+        # A 5xx that is the site protecting itself (``expected = True``: a full queue of
+        # simulations) is no bug to report; the caller is told to retry.
+        if not getattr(exc, "expected", False):
+            super().report_exception(exc, response)
+
     def get_response(self, exc: exceptions.APIException, data: dict):
         response = super().get_response(exc, data)
         renderer = getattr(self.context.get("request"), "accepted_renderer", None)

@@ -29,8 +29,10 @@ from _blas import describe_blas, environment_note, set_blas_threads  # noqa: E40
 
 from simulations.engine import (  # noqa: E402
     activations,
+    descent,
     gradcheck,
     init_variance,
+    minibatch,
     mlp,
     reverse_mode,
     training,
@@ -38,7 +40,8 @@ from simulations.engine import (  # noqa: E402
 )
 from simulations.engine.core import ParameterError, param_specs, validate  # noqa: E402
 
-MODULES = (mlp, training, init_variance, gradcheck, activations, training_step, reverse_mode)
+MODULES = (mlp, training, init_variance, gradcheck, activations, training_step, reverse_mode,
+           descent, minibatch)
 CORNERS = {
     "mlp_gradient_flow": [
         {"depth": 60, "width": 512, "batch_size": 32},
@@ -64,6 +67,12 @@ CORNERS = {
     "activations": [{"points": 5001}],
     "training_step": [{"learning_rate": 10.0}],
     "reverse_mode": [{"depth": 60, "width": 512, "batch_size": 512}],
+    "gradient_descent": [{"steps": 1000, "condition_number": 1000.0}],
+    "minibatch_sgd": [
+        # At the bounds: 20,000 updates, and draws x samples x (features + 1) = 2**26.
+        {"samples": 4096, "features": 15, "batch_size": 205, "epochs": 50, "draws": 1024},
+        {"samples": 1024, "features": 1, "batch_size": 1, "epochs": 19, "draws": 2000},
+    ],
 }
 # The costliest options: batch norm, the sigmoid's extra elementwise work, clipping.
 EXPENSIVE = {"batch_norm": True, "activation": "sigmoid", "clipping": "norm"}

@@ -39,10 +39,10 @@ from quizzes.answer_serializers import AnswerSerializer
 from quizzes.attempt_serializers import AttemptOutcomeSerializer
 from quizzes.models import Question
 from quizzes.serializers import QuestionSerializer
-from quizzes.services import record_attempt
+from quizzes.services import SnapshotMemo, record_attempt
 from storage.moment import one_moment
 
-from .api_cache import cached_content, served_lesson
+from .api_cache import cached_content, learner_renewed_after, served_lesson
 from .offline import lesson_package
 from .serializers import LessonDetailSerializer, LessonPackageSerializer
 
@@ -62,6 +62,9 @@ REPLAYED = OpenApiParameter(
     enum=["true"],
     description="`true` on the stored response to an earlier request with the same key.",
 )
+# The cached entry of the question an answer is for; renamed when its value changes shape
+# (entries cached by the previous release are then not read).
+ANSWERED_QUESTION = "answered-question-with-snapshots"
 LOCATION = OpenApiParameter("Location", str, OpenApiParameter.HEADER, response=[201],
                             description="The recorded attempt, among the learner's own.")
 
@@ -175,13 +178,15 @@ class AttemptCreateView(generics.GenericAPIView):
         key = idempotency.parse_key(request.headers.get(idempotency.HEADER))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        question, following = self.get_object()
+        question, following, snapshots = self.get_object()
         fingerprint = idempotency.request_fingerprint(
             method=request.method, path=request.path, body=request.data)
-        stored = idempotency.respond_once(
-            user=request.user, key=key, fingerprint=fingerprint,
-            respond=lambda: self.answer(question, following, serializer.validated_data, key),
-        )
+        with learner_renewed_after():  # respond_once commits the answer
+            stored = idempotency.respond_once(
+                user=request.user, key=key, fingerprint=fingerprint,
+                respond=lambda: self.answer(question, following, snapshots,
+                                            serializer.validated_data, key),
+            )
         headers = dict(stored.headers)
         if stored.replayed:
             headers[idempotency.REPLAYED_HEADER] = "true"
@@ -193,9 +198,10 @@ class AttemptCreateView(generics.GenericAPIView):
             refund_throttles(request)
         return super().finalize_response(request, response, *args, **kwargs)
 
-    def get_object(self) -> tuple[Question, dict | None]:
-        """Return the published question (with its lesson and choices) and the summary of
-        the lesson after its own, from the cache: every answer needs both."""
+    def get_object(self) -> tuple[Question, dict | None, SnapshotMemo]:
+        """Return the published question (with its lesson and choices), the summary of
+        the lesson after its own, from the cache: every answer needs both; and the
+        question's snapshots, made once while it is kept."""
         request, question_id = self.request, self.kwargs["question_id"]
 
         def load():
@@ -206,23 +212,23 @@ class AttemptCreateView(generics.GenericAPIView):
                 return None
             following = next_lesson(question.lesson)
             summary = LessonSummarySerializer(following, context={"request": request}).data
-            return question, dict(summary) if following else None
+            return question, dict(summary) if following else None, SnapshotMemo()
 
-        found = cached_content("answered-question", question_id,
+        found = cached_content(ANSWERED_QUESTION, question_id,
                                request.build_absolute_uri("/"), get_language(), build=load)
         if found is None:
             raise NotFound
         return found
 
-    def answer(self, question: Question, following: dict | None, answer: dict, key: str
-               ) -> idempotency.StoredResponse:
+    def answer(self, question: Question, following: dict | None, snapshots: SnapshotMemo,
+               answer: dict, key: str) -> idempotency.StoredResponse:
         language = get_language()
         result = record_attempt(
             question=question, user=self.request.user, answer=answer["answer"],
             language=language, answer_text=answer["answer"] if isinstance(
                 answer["answer"], str) else "",
             idempotency_key=key, shown_token=answer.get("shown") or None,
-            answered_at=answer.get("answered_at"),
+            answered_at=answer.get("answered_at"), snapshots=snapshots,
         )
         context = {**self.get_serializer_context(), "question": question,
                    "next_lesson": following}

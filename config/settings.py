@@ -2,7 +2,8 @@
 from the environment, with safe local defaults (SQLite, local-memory cache, DEBUG off).
 
 Variables: SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL,
-REDIS_URL, SECURE_SSL_REDIRECT, LOG_LEVEL, METRICS_TOKEN. See README.md, "Configuration".
+REDIS_URL, CELERY_BROKER_URL, SECURE_SSL_REDIRECT, LOG_LEVEL, METRICS_TOKEN. See README.md,
+"Configuration".
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import dj_database_url
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -195,11 +196,49 @@ REST_FRAMEWORK = {
         "attempts": env_str("API_ATTEMPTS_THROTTLE_RATE", "60/minute"),
         # Anonymous answers on the lesson page (classroom/answer_throttle.py).
         "answers": env_str("WEB_ANSWERS_THROTTLE_RATE", "30/minute"),
+        # Uncached simulation runs and drawings, API and lab alike (simulations/limits.py).
+        "simulations_anonymous": env_str("SIMULATIONS_ANON_THROTTLE_RATE", "12/minute"),
+        "simulations_learner": env_str("SIMULATIONS_LEARNER_THROTTLE_RATE", "60/minute"),
     },
     # Throttles count per client address: REMOTE_ADDR, or, behind NUM_PROXIES proxies,
     # the address they appended to X-Forwarded-For (never one the client wrote itself).
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
+# Uncached simulation runs and drawings (docs/adr/0005-simulation-queue.md). With a
+# broker they run in Celery workers, off the request workers, from the queue named
+# SIMULATION_QUEUE; results come back through the shared cache, so a broker needs
+# REDIS_URL. Without one (make run, the SQLite tests) they run in the request, at most
+# SIMULATION_LOCAL_SLOTS at a time per process.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None
+if CELERY_BROKER_URL and not REDIS_URL:
+    raise ImproperlyConfigured("CELERY_BROKER_URL needs REDIS_URL: workers hand results "
+                               "back through the shared cache.")
+SIMULATION_QUEUE = env_str("SIMULATION_QUEUE", "simulations")
+# Jobs waiting in the queue beyond which a new one is refused with 503 and Retry-After.
+SIMULATION_QUEUE_LIMIT = env_int("SIMULATION_QUEUE_LIMIT", 32)
+# How long a request waits for its result before answering 202 (the API) or a page that
+# reloads itself (the lab), and how long a job may take before it counts as lost.
+SIMULATION_WAIT_SECONDS = env_float("SIMULATION_WAIT_SECONDS", 2.0)
+SIMULATION_JOB_TIMEOUT = env_int("SIMULATION_JOB_TIMEOUT", 60)
+# Requests of one process that may wait at the same time (each holds a thread); the
+# others answer 202 at once.
+SIMULATION_WAITERS = env_int("SIMULATION_WAITERS", 1)
+SIMULATION_LOCAL_SLOTS = env_int("SIMULATION_LOCAL_SLOTS", 2)
+# Anonymous requests may run this share of each simulation's cost bound; learners all of it.
+SIMULATIONS_ANON_COST_SHARE = env_float("SIMULATIONS_ANON_COST_SHARE", 0.25)
+CELERY_TASK_ROUTES = {"simulations.compute": {"queue": SIMULATION_QUEUE}}
+CELERY_TASK_IGNORE_RESULT = True  # results are in the cache, under their content key
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a busy worker leaves queued jobs to idle ones
+CELERY_TASK_TIME_LIMIT = SIMULATION_JOB_TIMEOUT
+# A broker that does not answer fails the request quickly (a 503), never holds it.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_POOL_LIMIT = 4
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+if CELERY_BROKER_URL and CELERY_BROKER_URL.startswith("redis"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "api.problems.ProblemExceptionHandler",
     "EXCEPTION_FORMATTER_CLASS": "api.problems.ProblemFormatter",
@@ -251,13 +290,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No badge fetched from validator.swagger.io (config/urls.py drops Redoc's web fonts).
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Two fields named like the certificate's status take different values: a course's
+    # progress can also say "not_issued". One enum each, so neither schema lies.
+    "ENUM_NAME_OVERRIDES": {
+        "CertificateStatusEnum": "progress.serializers.CERTIFICATE_VALIDITY",
+        "ProgressCertificateStatusEnum": "progress.serializers.CERTIFICATE_STATUSES",
+    },
 }
 
 # Prometheus scrapes /metrics with this bearer token; unset, /metrics is a 404
 # (ops/metrics_endpoint.py, docs/deploy.md "Metrics").
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
-# The task broker whose "simulations" queue /metrics reports (ops/task_queue.py).
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "course:course_list"

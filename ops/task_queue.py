@@ -28,7 +28,7 @@ from prometheus_client.core import GaugeMetricFamily
 
 logger = logging.getLogger(__name__)
 
-QUEUE = "simulations"
+QUEUE = "simulations"  # the default; the site's own is settings.SIMULATION_QUEUE
 TIMEOUT_SECONDS = 0.5
 REDIS_SCHEMES = {"redis", "rediss", "unix"}
 AMQP_SCHEMES = {"amqp", "amqps", "pyamqp"}
@@ -127,13 +127,14 @@ class TaskQueueCollector:
         url = broker_url()
         if not url or not can_read(url):
             return
+        queue = getattr(settings, "SIMULATION_QUEUE", QUEUE)
         up = GaugeMetricFamily("gradiente_task_broker_up",
                                "1 if the task broker answered this scrape, else 0.")
         try:
-            depth = queue_depth(url)
+            depth = queue_depth(url, queue)
         # Any failure, expected (unreachable) or not, is "down": a scrape must not fail.
         except Exception as error:  # noqa: BLE001
-            logger.warning("task broker unreachable while reading queue %r: %s: %s", QUEUE,
+            logger.warning("task broker unreachable while reading queue %r: %s: %s", queue,
                            type(error).__name__, error)
             up.add_metric([], 0)
             yield up
@@ -143,5 +144,5 @@ class TaskQueueCollector:
         waiting = GaugeMetricFamily("gradiente_task_queue_depth",
                                     "Tasks waiting in a task queue (not yet taken by a worker).",
                                     labels=["queue"])
-        waiting.add_metric([QUEUE], depth)
+        waiting.add_metric([queue], depth)
         yield waiting

@@ -15,7 +15,8 @@ from .learner_progress import NOT_ISSUED, REVOKED, VALID
 from .models import Certificate
 
 NUMBER_HELP = 'As the book numbers it: "18.8".'
-CERTIFICATE_STATUSES = [NOT_ISSUED, VALID, REVOKED]
+CERTIFICATE_VALIDITY = [VALID, REVOKED]  # an issued certificate's status
+CERTIFICATE_STATUSES = [NOT_ISSUED, *CERTIFICATE_VALIDITY]  # a course's, in progress
 
 
 def _absolute(serializer: serializers.Serializer, path: str) -> str:
@@ -74,7 +75,7 @@ class CertificateSerializer(serializers.Serializer):
                   "verification page (the code is the secret): no token needed to open it."
     )
 
-    @extend_schema_field(serializers.ChoiceField(choices=[VALID, REVOKED]))
+    @extend_schema_field(serializers.ChoiceField(choices=CERTIFICATE_VALIDITY))
     def get_status(self, certificate: Certificate) -> str:
         return REVOKED if certificate.is_revoked else VALID
 

@@ -90,6 +90,36 @@ def question_snapshot(*, question: Question, language: str, variant: LearnerVari
         )
 
 
+class SnapshotMemo:
+    """One question's snapshots, each made once per language and variant values.
+
+    For a question read once and reused unchanged: the API keeps the question an answer
+    is for until the course content changes (``classroom.api_views``), and its snapshot
+    is then the same for every learner shown the same values, as is the dict stored with
+    each attempt. Both are shared by the requests (and threads) that get them: callers
+    must not change them.
+    """
+
+    LIMIT = 256  # values of a varied question's parameters remembered at once
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, str], tuple[grading.QuestionSnapshot, dict]] = {}
+
+    def get(self, language: str, variant: LearnerVariant | None,
+            make: Callable[[], grading.QuestionSnapshot]
+            ) -> tuple[grading.QuestionSnapshot, dict]:
+        # repr, not the values: 0.0 == -0.0 and 1 == 1.0, but they read differently.
+        params = variant.answer.params if variant else {}
+        key = (language, repr(sorted(params.items())))
+        found = self._made.get(key)
+        if found is None:
+            if len(self._made) >= self.LIMIT:
+                self._made.clear()
+            snapshot = make()
+            found = self._made[key] = (snapshot, snapshot.to_dict())
+        return found
+
+
 def _stored_outcome(data: dict) -> grading.Outcome:
     data = {**data, "choice_feedback": tuple(tuple(pair) for pair in data["choice_feedback"])}
     return grading.Outcome(**data)
@@ -161,6 +191,12 @@ class _Shown:
 
     snapshot: grading.QuestionSnapshot
     variant: LearnerVariant | None
+    made_dict: dict | None = None  # the snapshot's dict, if made already (SnapshotMemo)
+
+    @property
+    def snapshot_dict(self) -> dict:
+        """Return the snapshot as stored with an attempt."""
+        return self.made_dict if self.made_dict is not None else self.snapshot.to_dict()
 
     @property
     def answer(self) -> grading.VariantAnswer | None:
@@ -170,11 +206,19 @@ class _Shown:
         return AttemptResult(outcome, self.snapshot, self.variant, **values)
 
 
-def _show(question: Question, user: Any, language: str) -> _Shown:
+def _show(question: Question, user: Any, language: str,
+          memo: SnapshotMemo | None = None) -> _Shown:
     choices = list(question.choices.all())
     variant = learner_variant(question=question, user=user, choices=choices)
-    return _Shown(question_snapshot(question=question, language=language, variant=variant,
-                                    choices=choices), variant)
+
+    def make() -> grading.QuestionSnapshot:
+        return question_snapshot(question=question, language=language, variant=variant,
+                                 choices=choices)
+
+    if memo is None:
+        return _Shown(make(), variant)
+    snapshot, stored = memo.get(language, variant, make)
+    return _Shown(snapshot, variant, stored)
 
 
 def _changed(shown: _Shown, shown_token: str | None, language: str) -> grading.Outcome | None:
@@ -196,6 +240,7 @@ def record_attempt(
     idempotency_key: str = "",
     shown_token: str | None = None,
     answered_at: datetime | None = None,
+    snapshots: SnapshotMemo | None = None,
 ) -> AttemptResult:
     """Grade a learner's answer and, for a logged-in learner, store it with a snapshot.
 
@@ -206,6 +251,8 @@ def record_attempt(
     used up nothing more is graded. The same ``idempotency_key`` returns the first result.
     ``answered_at`` is when the learner answered, if earlier than now (an answer given
     offline): it is stored, and the answer is graded now, as any other.
+    ``snapshots`` keeps the question's snapshots when the caller reuses the question
+    unchanged (see :class:`SnapshotMemo`).
     """
     authenticated = user is not None and user.is_authenticated
     # In the caller's transaction if there is one (the API stores its response in it).
@@ -216,7 +263,7 @@ def record_attempt(
             history = _history(question, user, idempotency_key)
             if history.earlier is not None:
                 return _replay(question, Attempt.objects.get(pk=history.earlier), history)
-        shown = _show(question, user, language)
+        shown = _show(question, user, language, snapshots)
         state = None if history is None else _state(question, history)
         changed = _changed(shown, shown_token, language)
         if changed is not None:
@@ -263,7 +310,7 @@ def _attempt(question: Question, user: Any, shown: _Shown, outcome: grading.Outc
         answer=stored_answer, answer_text=str(answer_text or "")[:100],
         is_correct=outcome.correct, score=outcome.score, counts_as_try=counts,
         language=language, idempotency_key=idempotency_key, answered_at=answered_at,
-        snapshot={"question": shown.snapshot.to_dict(),
+        snapshot={"question": shown.snapshot_dict,
                   "variant": variant_answer.to_dict() if variant_answer else None,
                   "fingerprint": variant.fingerprint if variant else "",
                   "outcome": outcome.to_dict()},

@@ -6,6 +6,10 @@ anything being run or drawn. Query parameters other than ``seed``, ``lang``, ``k
 and ``format`` are the simulation's parameters; a bad one gets a 400 problem that
 names it, in the request's language (``?lang=`` or Accept-Language, Portuguese by
 default, set for every API request by ``api.middleware.ApiLanguageMiddleware``).
+
+A result or image that is not cached yet is computed by a worker: the answer may be a 202
+with a job to poll (see :mod:`simulations.api_jobs`). New runs are throttled and
+anonymous ones limited in cost (:mod:`simulations.limits`).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from api.conditional import ETAG, IF_NONE_MATCH, NOT_MODIFIED, answer_conditiona
 from api.query import integer_query_param
 from api.schema import ProblemSerializer
 
-from . import plots, registry, services
+from . import api_jobs, limits, plots, registry, services
 from .engine.core import ParameterError
 from .errors import field_messages
 from .serializers import SimulationSerializer
@@ -49,10 +53,24 @@ def query_params(request) -> dict[str, str]:
 
 
 def conditional(request, key: str, build) -> HttpResponse:
-    """Answer If-None-Match with 304, else ``build()``; both carry the ETag and caching."""
+    """Answer If-None-Match with 304, else ``build()``; both carry the ETag and caching.
+
+    A 202 (not computed yet) carries neither: it is no copy of the result.
+    """
     response = answer_conditionally(request, quote_etag(key), build)
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    if response.status_code == 202:
+        del response["ETag"]
+    else:
+        patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response
+
+
+def check_cost(request, slug: str, params) -> None:
+    """Refuse, with a 400 naming the field, a run too costly for an anonymous client."""
+    refused = limits.too_costly_for(request, registry.get(slug), params)
+    if refused:
+        field, message = refused
+        raise ValidationError({field: [message]})
 
 
 class SimulationAPIView(APIView):
@@ -114,6 +132,16 @@ BAD_PARAMETERS = OpenApiResponse(ProblemSerializer, description=(
 IMAGES = {(200, "image/png"): OpenApiTypes.BINARY, (200, "image/svg+xml"): OpenApiTypes.BINARY}
 
 
+class SimulationWorkView(SimulationAPIView):
+    """A run or a plot: who asks matters (the learner's rate and cost limit), so the
+    session or token is read, but only when needed (a costly or an uncached request)."""
+
+    authentication_classes = APIView.authentication_classes
+
+    def perform_authentication(self, request):
+        pass  # lazily, at the first read of request.user
+
+
 class SimulationListView(SimulationAPIView):
     @extend_schema(tags=["simulations"], responses=SimulationSerializer(many=True),
                    summary="List the simulations with their parameter schema")
@@ -129,13 +157,13 @@ class SimulationDetailView(SimulationAPIView):
         return Response(SimulationSerializer(get_simulation(slug)).data)
 
 
-class SimulationRunView(SimulationAPIView):
+class SimulationRunView(SimulationWorkView):
     @extend_schema(
         tags=["simulations"], summary="Run a simulation and return its numbers",
-        parameters=[SEED, PARAMS, IF_NONE_MATCH, ETAG],
+        parameters=[SEED, PARAMS, IF_NONE_MATCH, ETAG, *api_jobs.WORK_HEADERS],
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description=(
             "The result: per-layer or per-step numbers as lists, inf and NaN as null.")),
-                   304: NOT_MODIFIED, 400: BAD_PARAMETERS},
+                   304: NOT_MODIFIED, 400: BAD_PARAMETERS, **api_jobs.WORK_RESPONSES},
     )
     def get(self, request, slug: str):
         get_simulation(slug)
@@ -144,16 +172,22 @@ class SimulationRunView(SimulationAPIView):
             planned = services.plan_result(slug=slug, raw_params=query_params(request), seed=seed)
         except ParameterError as error:
             raise bad_parameters(error) from None
-        return conditional(request, planned.key, lambda: Response(services.get_result(planned)))
+        check_cost(request, slug, planned.params)
+        return conditional(request, planned.key,
+                           lambda: api_jobs.deliver(request, planned, Response))
 
 
-class SimulationPlotView(SimulationAPIView):
+class SimulationPlotView(SimulationWorkView):
     @extend_schema(
         tags=["simulations"], summary="Draw a simulation's result as PNG or SVG",
         description="`fmt` is `png` or `svg`. Labels are in the request's language; the alt "
                     "text is in the `X-Alt-Text` header.",
-        parameters=[FORMAT, SEED, KIND, PARAMS, IF_NONE_MATCH, ETAG, ALT_TEXT],
-        responses={**IMAGES, 304: NOT_MODIFIED, 400: BAD_PARAMETERS},
+        parameters=[FORMAT, SEED, KIND, PARAMS, IF_NONE_MATCH, ETAG, ALT_TEXT,
+                    *api_jobs.WORK_HEADERS],
+        responses={**IMAGES, 304: NOT_MODIFIED, 400: BAD_PARAMETERS,
+                   (202, "application/json"): api_jobs.ACCEPTED,
+                   (429, "application/problem+json"): api_jobs.THROTTLED,
+                   (503, "application/problem+json"): api_jobs.BUSY},
     )
     def get(self, request, slug: str, fmt: str):
         get_simulation(slug)
@@ -169,19 +203,25 @@ class SimulationPlotView(SimulationAPIView):
             raise ValidationError({"kind": [_("Choose one of: %(choices)s.") % {
                 "choices": ", ".join(kind.name for kind in registry.get(slug).plot_kinds)}]}
             ) from None
+        for _label, params in planned.series:
+            check_cost(request, slug, params)
         return image_response(request, planned)
 
 
 def image_response(request, planned: services.PlotRequest) -> HttpResponse:
     """Return the image (or a 304) with its ETag, caching headers and alt text."""
 
-    def build() -> HttpResponse:
-        image = services.get_plot(planned)
+    def respond(image) -> HttpResponse:
         response = HttpResponse(image.content, content_type=image.content_type)
         response["X-Alt-Text"] = _header_text(image.alt)
         return response
 
-    return conditional(request, planned.key, build)
+    return conditional(request, planned.key,
+                       lambda: api_jobs.deliver(request, planned, respond))
+
+
+class SimulationJobView(api_jobs.JobView, SimulationAPIView):
+    pass
 
 
 def _header_text(text: str) -> str:

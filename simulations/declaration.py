@@ -41,13 +41,17 @@ class SimulationDeclaration:
     description: Any
     plot_kinds: tuple[PlotKind, ...]  # the first is the default
     config_label: Callable[[Mapping[str, Any]], str]  # names a lone result in a legend
-    summarize: Callable[[Mapping[str, Any]], Numbers]  # the lab's key numbers
+    summarize: Callable[[Mapping[str, Any]], Numbers]  # key numbers (a PlotKind may have its own)
     param_labels: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     param_help_texts: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     quantities: Mapping[str, str] = dataclasses.field(default_factory=dict)
     # The loss and norms a result's numbers are computed with, in the active language
     # (None: the simulation computes no loss, e.g. a forward pass only).
     describe_loss: Callable[[Mapping[str, Any]], list[str]] | None = None
+    # The share of the cost bound an anonymous visitor may run, when it must differ from
+    # the site's SIMULATIONS_ANON_COST_SHARE: every configuration a lesson links to (its
+    # figures, its questions' variants) must stay open to readers who are not logged in.
+    anonymous_cost_share: float | None = None
 
     @property
     def slug(self) -> str:
@@ -88,9 +92,14 @@ class SimulationDeclaration:
         text = self.param_help_texts.get(spec.name) or PARAM_HELP.get(spec.name, spec.doc)
         return str(text)
 
-    def key_numbers(self, data: Mapping[str, Any]) -> Numbers:
-        """Return (label, value) pairs that sum a result up, in the active language."""
-        return self.summarize(data)
+    def key_numbers(self, data: Mapping[str, Any], kind: str | None = None) -> Numbers:
+        """Return (label, value) pairs that sum a result up, in the active language.
+
+        The numbers are those of the plot shown next to them (``kind``, default the
+        first): the activations plot gets the activations' numbers, not the gradients'.
+        """
+        summarize = self.plot_kind(kind).summarize or self.summarize
+        return summarize(data)
 
     def loss_definitions(self, data: Mapping[str, Any]) -> list[str]:
         """Return the sentences defining the result's loss and norms, in the active language.

@@ -9,8 +9,10 @@ from __future__ import annotations
 from .declaration import SimulationDeclaration
 from .declarations import (
     activations,
+    descent,
     gradcheck,
     init_variance,
+    minibatch,
     mlp,
     recurrent,
     reverse_mode,
@@ -45,5 +47,5 @@ def declarations() -> list[SimulationDeclaration]:
 
 
 for _declaration in (mlp, training, recurrent, activations, init_variance, gradcheck,
-                     training_step, reverse_mode):
+                     training_step, reverse_mode, descent, minibatch):
     register(_declaration.DECLARATION)

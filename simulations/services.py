@@ -94,11 +94,13 @@ def get_result(request: ResultRequest) -> dict[str, Any]:
     and what every plot, alt text and key number is drawn from, so all of them quote
     the same numbers (inf and NaN already None) whether the run is fresh or cached.
     """
-    data = cache.get(_cache_name(request.key))
-    count_cache_lookup(CacheName.SIMULATION_RESULT, hit=data is not None)
-    if data is None:
-        data = registry.get(request.slug).run(request.params, request.seed).to_dict()
-        cache.set(_cache_name(request.key), data, CACHE_TIMEOUT)
+    data = cached(request)
+    return _run(request) if data is None else data
+
+
+def _run(request: ResultRequest) -> dict[str, Any]:
+    data = registry.get(request.slug).run(request.params, request.seed).to_dict()
+    cache.set(_cache_name(request.key), data, CACHE_TIMEOUT)
     return data
 
 
@@ -153,10 +155,11 @@ def get_plot(request: PlotRequest) -> plots.Image:
     Results are taken from (and left in) the cache too, so drawing a figure in the
     other language or format does not run the simulations again.
     """
-    stored = cache.get(_cache_name(request.key))
-    count_cache_lookup(CacheName.PLOT, hit=stored is not None)
-    if stored is not None:
-        return plots.Image(**stored)
+    image = cached(request)
+    return _draw(request) if image is None else image
+
+
+def _draw(request: PlotRequest) -> plots.Image:
     drawn = [
         plots.Series(label, get_result(plan_result(
             slug=request.slug, raw_params=normalized(params), seed=request.seed)))
@@ -166,6 +169,31 @@ def get_plot(request: PlotRequest) -> plots.Image:
                          language=request.language)
     cache.set(_cache_name(request.key), dataclasses.asdict(image), CACHE_TIMEOUT)
     return image
+
+
+def cached(request: ResultRequest | PlotRequest) -> dict[str, Any] | plots.Image | None:
+    """Return the result or image if it is in the cache, else None (nothing is run).
+
+    Each call is one lookup in the cache metrics (a hit or a miss).
+    """
+    stored = cache.get(_cache_name(request.key))
+    is_result = isinstance(request, ResultRequest)
+    count_cache_lookup(CacheName.SIMULATION_RESULT if is_result else CacheName.PLOT,
+                       hit=stored is not None)
+    if stored is None or is_result:
+        return stored
+    return plots.Image(**stored)
+
+
+def is_cached(key: str) -> bool:
+    """Whether the result or image named ``key`` is in the cache (not a counted lookup)."""
+    return cache.get(_cache_name(key)) is not None
+
+
+def compute(request: ResultRequest | PlotRequest) -> dict[str, Any] | plots.Image:
+    """Run or draw, and cache, what ``request`` names, without looking in the cache first
+    (the caller just did: see :func:`cached`)."""
+    return _run(request) if isinstance(request, ResultRequest) else _draw(request)
 
 
 def _cache_name(key: str) -> str:

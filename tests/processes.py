@@ -142,3 +142,24 @@ class RedisServer:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def celery_worker(env: dict[str, str], *, queue: str):
+    """Run one Celery worker of the project (solo pool: one process, so a SIGKILL kills
+    all of it) taking jobs from ``queue``; yield the process."""
+    log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
+         "--pool", "solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "--loglevel", "warning"],
+        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        stdout=subprocess.DEVNULL, stderr=log, text=True)
+    process.log = log
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()

@@ -72,6 +72,25 @@ def too_costly(formula: str, value: int, limit: int) -> FieldError:
     return FieldError("too_costly", {"formula": formula, "value": value, "limit": limit})
 
 
+@dataclasses.dataclass(frozen=True)
+class Cost:
+    """What one run costs, counted by the simulation's own formula, against its bound.
+
+    ``field`` is the parameter a too-costly error is reported under. Interfaces may
+    allow less than ``limit`` (an anonymous request of the site may run a share of it).
+    """
+
+    formula: str
+    value: int
+    limit: int
+    field: str
+
+    def error(self, limit: int | None = None) -> FieldError | None:
+        """Return the too_costly error when the cost exceeds ``limit`` (default the bound)."""
+        limit = self.limit if limit is None else limit
+        return too_costly(self.formula, self.value, limit) if self.value > limit else None
+
+
 class ParameterError(ValueError):
     """Raised when parameters are out of range or inconsistent; one error per field."""
 
@@ -271,3 +290,8 @@ class Simulation:
 
     def validate(self, raw: Mapping[str, Any] | None = None) -> Any:
         return validate(self.params_cls, raw)
+
+    def cost(self, params: Any) -> Cost | None:
+        """Return what a run on validated ``params`` costs (None: too cheap to bound)."""
+        cost = getattr(params, "cost", None)
+        return None if cost is None else cost()

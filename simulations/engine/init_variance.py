@@ -31,12 +31,12 @@ import numpy as np
 from . import initializers
 from .activations import ACTIVATIONS, LEAKY_RELU_SLOPE, NAMES
 from .core import (
+    Cost,
     FieldError,
     Simulation,
     finite_or_none,
     param,
     result_header,
-    too_costly,
 )
 
 SLUG = "init_variance"
@@ -68,16 +68,18 @@ class InitVarianceParams:
 
     def check(self) -> dict[str, FieldError]:
         """Refuse sizes whose run would be too slow."""
+        error = self.cost().error()
+        return {"width": error} if error else {}
+
+    def cost(self) -> Cost:
+        """Return the work of a run in multiply-adds, about (see MAX_COST)."""
         schemes = len(initializers.SCHEMES)
         per_layer = self.width * (self.batch_size + DRAW_COST) + ELEMENTWISE_COST * self.batch_size
-        cost = schemes * self.depth * self.width * per_layer
-        if cost <= MAX_COST:
-            return {}
         formula = (
             f"{schemes} × depth × width × (width × (batch_size + {DRAW_COST}) + "
             f"{ELEMENTWISE_COST} × batch_size)"
         )
-        return {"width": too_costly(formula, cost, MAX_COST)}
+        return Cost(formula, schemes * self.depth * self.width * per_layer, MAX_COST, "width")
 
 
 @dataclasses.dataclass(frozen=True)

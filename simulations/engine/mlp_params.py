@@ -9,7 +9,7 @@ import dataclasses
 
 from . import initializers, losses
 from .activations import LEAKY_RELU_SLOPE, NAMES
-from .core import FieldError, param, too_costly
+from .core import Cost, FieldError, param
 from .inputs import INPUT_DISTRIBUTIONS
 from .network import BN_EPS
 
@@ -111,15 +111,17 @@ class MLPParams:
         """Refuse batch norm on one example and sizes whose run would be too slow."""
         if self.batch_norm and self.batch_size < 2:
             return {"batch_size": FieldError("batch_norm_needs_two")}
+        error = self.cost().error()
+        return {"width": error} if error else {}
+
+    def cost(self) -> Cost:
+        """Return the multiply-adds of a run, about (see MAX_COST)."""
         spectra = SPECTRA_COST * self.width if self.spectra else 0
         per_weight = self.batch_size + DRAW_COST + spectra
-        cost = self.depth * self.width**2 * per_weight
-        if cost > MAX_COST:
-            formula = f"depth × width² × (batch_size + {DRAW_COST})"
-            if self.spectra:
-                formula = f"depth × width² × (batch_size + {DRAW_COST} + {SPECTRA_COST} × width)"
-            return {"width": too_costly(formula, cost, MAX_COST)}
-        return {}
+        formula = f"depth × width² × (batch_size + {DRAW_COST})"
+        if self.spectra:
+            formula = f"depth × width² × (batch_size + {DRAW_COST} + {SPECTRA_COST} × width)"
+        return Cost(formula, self.depth * self.width**2 * per_weight, MAX_COST, "width")
 
     @property
     def he_gain(self) -> float:

@@ -41,12 +41,12 @@ import numpy as np
 from . import losses
 from .bptt import backpropagate_through_time
 from .core import (
+    Cost,
     FieldError,
     Simulation,
     finite_or_none,
     param,
     result_header,
-    too_costly,
 )
 from .recurrent_cells import CELLS, GATES
 from .recurrent_weights import MATRIX_KINDS, RECURRENT_INITS, draw_weights, measure_matrices
@@ -134,11 +134,13 @@ class RecurrentParams:
 
     def check(self) -> dict[str, FieldError]:
         """Refuse sizes whose product would make one run take about a second."""
-        cost = self.steps * self.hidden_size**2 * self.batch_size * len(GATES[self.cell])
-        if cost <= MAX_COST:
-            return {}
-        formula = "steps × hidden_size² × batch_size × gates"
-        return {"hidden_size": too_costly(formula, cost, MAX_COST)}
+        error = self.cost().error()
+        return {"hidden_size": error} if error else {}
+
+    def cost(self) -> Cost:
+        """Return the multiply-adds of a run, about (see MAX_COST)."""
+        value = self.steps * self.hidden_size**2 * self.batch_size * len(GATES[self.cell])
+        return Cost("steps × hidden_size² × batch_size × gates", value, MAX_COST, "hidden_size")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -32,12 +32,12 @@ import numpy as np
 from . import initializers
 from .activations import NAMES, with_leak
 from .core import (
+    Cost,
     FieldError,
     Simulation,
     finite_or_none,
     param,
     result_header,
-    too_costly,
 )
 from .mlp_params import (
     batch_norm_eps_param,
@@ -96,11 +96,14 @@ class TrainingParams:
             return {"batch_size": FieldError("batch_exceeds_samples")}
         if self.batch_norm and self.batch_size < 2:
             return {"batch_size": FieldError("batch_norm_needs_two")}
-        cost = self.steps * self.depth * (self.width**2 * self.batch_size + LAYER_OVERHEAD)
-        if cost > MAX_COST:
-            formula = f"steps × depth × (width² × batch_size + {LAYER_OVERHEAD})"
-            return {"steps": too_costly(formula, cost, MAX_COST)}
-        return {}
+        error = self.cost().error()
+        return {"steps": error} if error else {}
+
+    def cost(self) -> Cost:
+        """Return the work of a run, about (see MAX_COST)."""
+        value = self.steps * self.depth * (self.width**2 * self.batch_size + LAYER_OVERHEAD)
+        return Cost(f"steps × depth × (width² × batch_size + {LAYER_OVERHEAD})", value,
+                    MAX_COST, "steps")
 
     @property
     def he_gain(self) -> float:

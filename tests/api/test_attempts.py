@@ -1,14 +1,17 @@
 """Answering through the API: the web's grading, the outcome and what is due, auth, bad input."""
 
 import datetime as dt
+import json
 import re
 
 import pytest
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework import serializers
 from rest_framework.throttling import ScopedRateThrottle
 
 from progress.models import LessonProgress
+from quizzes.attempt_serializers import AttemptOutcomeSerializer
 from quizzes.models import Attempt, Question, Variant
 
 from .conftest import choice_id
@@ -307,3 +310,42 @@ def test_a_choice_id_sent_as_a_whole_float_is_that_choice(quiz, learner_api):
     response = post(learner_api, quiz.single, {"answer": float(choice_id(quiz.single, "Certa"))})
 
     assert response.status_code == 201 and response.json()["correct"] is True
+
+
+def test_the_answer_body_is_what_its_declared_fields_give(quiz, learner_api, monkeypatch):
+    """AttemptOutcomeSerializer writes its body member by member (every answer sends it);
+    DRF's generic way, from the declared fields the schema shows, must give the same."""
+    written = []
+    own = AttemptOutcomeSerializer.to_representation
+
+    def both_ways(serializer, result):
+        written.append((own(serializer, result),
+                        serializers.Serializer.to_representation(serializer, result)))
+        return written[-1][0]
+
+    monkeypatch.setattr(AttemptOutcomeSerializer, "to_representation", both_ways)
+    shown = {q["key"]: q for q in learner_api.get(quiz.url).json()["questions"]}
+    sent = [
+        (quiz.single, {"answer": choice_id(quiz.single, "Errada")}, "pt-br"),  # wrong
+        (quiz.single, {"answer": choice_id(quiz.single, "Errada")}, "en"),  # repeated
+        (quiz.single, {"answer": [choice_id(quiz.single, "Certa")]}, "en"),  # right
+        (quiz.multiple, {"answer": [choice_id(quiz.multiple, "A")]}, "en"),  # partial
+        (quiz.numeric, {"answer": "zero"}, "pt-br"),  # a format error
+        (quiz.numeric, {"answer": "1"}, "en"),
+        (quiz.numeric, {"answer": 2, "answered_at": "2026-01-02T03:04:05Z"}, "en"),
+        (quiz.numeric, {"answer": 3}, "en"),
+        (quiz.numeric, {"answer": 4}, "pt-br"),  # no tries left
+        (quiz.simulated, {"answer": 1.0, "shown": shown["simulated"]["shown"]}, "pt-br"),
+    ]
+    for question, body, lang in sent:
+        assert post(learner_api, question, body, lang).status_code in (200, 201)
+    replayed = post(learner_api, quiz.single, {"answer": 1}, "en", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert post(learner_api, quiz.single, {"answer": 1}, "en",
+                HTTP_IDEMPOTENCY_KEY="k-1").json() == replayed.json()
+
+    assert len(written) == len(sent) + 2  # a replay is written again from the attempt
+    for own_body, declared_body in written:
+        assert json.dumps(own_body) == json.dumps(declared_body)  # members, order, types
+    assert {body["state"]["can_answer"] for body, _declared in written} == {True, False}
+    assert any(body["solution"] and body["explanation_html"] for body, _declared in written)
+    assert any(body["format_error"] for body, _declared in written)

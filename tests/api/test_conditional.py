@@ -105,3 +105,19 @@ def test_the_json_served_from_the_cache_is_what_drf_renders(quiz, learner_api):
     assert response.content == JSONRenderer().render(response.json())
     assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
     assert "Pergunta single?" in html.content.decode()  # the browsable API: the same data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_committed_through_the_api_changes_the_lessons_etag(quiz, learner_api):
+    """Committed for real (no test transaction around it), an answer renews the learner's
+    cached questions once, after its commit: the next read shows it."""
+    first = learner_api.get(quiz.url)
+
+    answered = learner_api.post(f"/api/v1/questions/{quiz.numeric.pk}/attempts/",
+                                {"answer": "1"}, format="json")
+
+    assert answered.status_code == 201
+    again = learner_api.get(quiz.url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+    numeric = {q["key"]: q for q in again.json()["questions"]}["numeric"]
+    assert numeric["state"]["tries_used"] == 1

@@ -163,6 +163,26 @@ def test_the_served_schema_is_in_english_whatever_the_request_asks(client, asked
     assert "Required. 150 characters" in schema
 
 
+def test_simulation_runs_and_plots_document_their_202_and_the_job_to_poll(published_schema):
+    paths = published_schema["paths"]
+    for path in ("/api/v1/simulations/{slug}/run/", "/api/v1/simulations/{slug}/plot.{fmt}"):
+        responses = paths[path]["get"]["responses"]
+        accepted = responses["202"]
+        assert accepted["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Job"}
+        assert {"Location", "Retry-After"} <= set(accepted["headers"])
+        for status in ("429", "503"):
+            assert responses[status]["content"]["application/problem+json"]["schema"] == PROBLEM
+    job = paths["/api/v1/simulations/jobs/{key}/"]["get"]
+    assert job["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Job"}
+    status = published_schema["components"]["schemas"]["Job"]["properties"]["status"]
+    if "allOf" in status:  # drf-spectacular names the enum as a component of its own
+        status = published_schema["components"]["schemas"][
+            status["allOf"][0]["$ref"].rsplit("/", 1)[1]]
+    assert set(status["enum"]) == {"pending", "done", "failed"}
+
+
 def test_image_formats_are_an_enum_of_what_is_served(published_schema):
     from simulations import plots
 

@@ -1,0 +1,110 @@
+"""Plots of gradient descent on a 2-D surface: the paths over the contours, the loss per step."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from django.utils.translation import gettext as _
+from matplotlib.figure import Figure
+
+from . import style
+from .common import Series, as_array, join, lead, magnitude, number, positive, scientific
+
+CONTOUR_LEVELS = 12
+MOST_PANELS = 4
+
+
+def config_label(data) -> str:
+    """Name a lone result by its learning rate (as a fraction of 2/λ_max) and κ."""
+    params = data["params"]
+    if params["lr_rule"] == "best":
+        return _("best fixed η, κ = %(kappa)s") % {"kappa": number(params["condition_number"])}
+    return _("η = %(fraction)s × 2/λ_max, κ = %(kappa)s") % {
+        "fraction": number(params["lr_fraction"]), "kappa": number(params["condition_number"])}
+
+
+def draw_paths(series: Sequence[Series]) -> tuple[Figure, str]:
+    """Draw each run's path over its surface's contours, one panel per run."""
+    shown = list(series)[:MOST_PANELS]
+    figure, axes = style.new_figure(panels=len(shown))
+    for index, (ax, item) in enumerate(zip(axes, shown, strict=True)):
+        _draw_one_path(ax, item, style.COLOURS[index % len(style.COLOURS)])
+    return figure, _describe_paths(shown)
+
+
+def _draw_one_path(ax, item: Series, colour: str) -> None:
+    contour = item.data["contour"]
+    x, y = as_array(contour["x"]), as_array(contour["y"])
+    loss = np.array([as_array(row) for row in contour["loss"]])
+    positive_loss = loss[loss > 0]
+    levels = np.geomspace(positive_loss.min() * 4, positive_loss.max(), CONTOUR_LEVELS)
+    ax.contour(x, y, loss, levels=levels, colors=style.REFERENCE, linewidths=0.8)
+    path = np.array([[np.nan if v is None else v for v in point] for point in item.data["path"]])
+    ax.plot(path[:, 0], path[:, 1], color=colour, linewidth=1.4, marker="o", markersize=3,
+            zorder=3)
+    ax.plot(path[:1, 0], path[:1, 1], marker="s", markersize=7, color=colour,
+            markeredgecolor=style.INK, linestyle="none", zorder=4)
+    ax.plot([0], [0], marker="*", markersize=12, color=style.INK, linestyle="none", zorder=4)
+    ax.set_xlim(x[0], x[-1])
+    ax.set_ylim(y[0], y[-1])
+    ax.set_aspect("equal")
+    ax.grid(False)
+    style.label_axes(ax, title=item.label, xlabel=_("θ₁ (shallow direction)"),
+                     ylabel=_("θ₂ (steep direction)"))
+    ax.title.set_fontsize(style.LABEL_SIZE)
+
+
+def draw_loss(series: Sequence[Series]) -> tuple[Figure, str]:
+    """Draw the loss at every step on a log axis (a straight line is a constant rate)."""
+    figure, (ax,) = style.new_figure()
+    every_value: list = []
+    for index, item in enumerate(series):
+        losses = item.data["losses"]
+        every_value += losses
+        ax.plot(item.data["steps"], positive(as_array(losses)), label=item.label,
+                **style.series_style(index, points=len(losses)))
+    log = style.use_log_scale(ax, every_value)
+    asked = max(item.data["params"]["steps"] for item in series)
+    ax.set_xlim(-0.02 * asked, 1.02 * asked)
+    style.integer_ticks(ax, list(range(asked + 1)))
+    style.label_axes(ax, title=_("Loss at every step of gradient descent"),
+                     xlabel=_("Step"), ylabel=_("Loss (log scale)") if log else _("Loss"))
+    style.add_legend(ax)
+    return figure, _describe_loss(series, log)
+
+
+def _verdict(data) -> str:
+    values = {"steps": data["steps_to_tolerance"], "ran": len(data["steps"]) - 1,
+              "tolerance": magnitude(data["params"]["tolerance"]),
+              "ratio": scientific(data["final_distance_ratio"] or float("inf"))}
+    if data["outcome"] == "converged":
+        sentence = _("it reaches %(tolerance)s of the initial distance to the minimum in "
+                     "%(steps)s steps") % values
+    elif data["outcome"] == "diverged":
+        sentence = _("it diverges: after %(ran)s steps the distance to the minimum is "
+                     "%(ratio)s times the initial one") % values
+    else:
+        sentence = _("it has not converged after %(ran)s steps: the distance to the minimum "
+                     "is %(ratio)s of the initial one") % values
+    if data["steep_sign_changes"] > 0.5:
+        sentence += _(", the steep coordinate changing sign at nearly every step")
+    return sentence + "."
+
+
+def _describe_paths(series: Sequence[Series]) -> str:
+    sentences = [_("Path of gradient descent over the contour lines of the loss, from the "
+                   "square (the start) toward the star (the minimum), one panel per run.")]
+    sentences += [lead(item.label, _verdict(item.data)) for item in series]
+    return join(sentences)
+
+
+def _describe_loss(series: Sequence[Series], log: bool) -> str:
+    sentences = [_("Loss at every step of gradient descent.")]
+    if log:
+        sentences.append(_("The vertical axis is logarithmic."))
+    for item in series:
+        sentence = _("The distance to the minimum is multiplied by about %(rate)s per step "
+                     "near the minimum; ") % {"rate": number(item.data["predicted_rate"], 3)}
+        sentences.append(lead(item.label, sentence + _verdict(item.data)))
+    return join(sentences)
