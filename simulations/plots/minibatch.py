@@ -84,15 +84,16 @@ def draw_loss(series: Sequence[Series]) -> tuple[Figure, str]:
                 **style.series_style(index, points=len(excess)))
     log = style.use_log_scale(ax, every_value)
     if log:
-        # Room under the lowest curve for the legend, which would otherwise hide a curve,
-        # and no more: an empty band would squeeze the curves the text compares.
+        # A decade under the lowest curve and no more: room for the legend, lower left,
+        # where every curve is still high; an empty band would squeeze the curves the
+        # text compares.
         high = ax.get_ylim()[1]
         lowest = min(v for v in every_value if v > 0)
         ax.set_ylim(lowest / 10**LEGEND_ROOM_DECADES, high)
     style.label_axes(ax, title=_("Excess loss on the whole data set during SGD"),
                      xlabel=_("Epochs (examples seen / N)"),
                      ylabel=_("L − L* (log scale)") if log else _("L − L*"))
-    style.add_legend(ax, location="lower right" if log else "upper right")
+    style.add_legend(ax, location="lower left" if log else "upper right")
     return figure, _describe_loss(series, log)
 
 
