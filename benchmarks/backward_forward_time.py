@@ -1,10 +1,13 @@
 """Wall time of the engine's backward pass against its forward pass, side by side.
 
 Lesson 18.5 states the cost of a backward pass in counted floating-point operations of
-the matrix products (exactly twice the forward pass's, simulations.engine.reverse_mode);
-this script measures what the clock says for the same passes of
-simulations.engine.network (tanh, no batch norm), interleaved in one process so that the
-machine's load affects both alike, and prints the median time of each and their ratio.
+the matrix products (simulations.engine.reverse_mode: twice the forward pass's in every
+layer but the first, which needs no gradient with respect to the data). The engine's
+simulations.engine.network.backward does compute that input gradient too, so its
+products are exactly twice the forward pass's ("flops: 2" below). This script measures
+what the clock says for those passes (tanh, no batch norm), interleaved in one process
+so that the machine's load affects both alike, and prints the median time of each and
+their ratio.
 
     python benchmarks/backward_forward_time.py
     python benchmarks/backward_forward_time.py --threads 1
@@ -63,7 +66,7 @@ def main() -> None:
           f"BLAS {blas['library']} {blas['threads']} threads, "
           f"load average {os.getloadavg()[0]:.2f}; median of {args.repeats}\n")
     print(f"{'depth':>5} {'width':>5} {'batch':>5} {'forward ms':>10} {'backward ms':>11} "
-          f"{'backward/forward':>16}  (flops: 2)")
+          f"{'backward/forward':>16}  (flops of these passes: 2)")
     for depth, width, batch in SHAPES:
         forward_s, backward_s = measure(depth, width, batch, args.repeats)
         print(f"{depth:>5} {width:>5} {batch:>5} {1e3 * forward_s:>10.3f} "

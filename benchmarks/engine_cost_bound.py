@@ -29,11 +29,13 @@ from _blas import describe_blas, environment_note, set_blas_threads  # noqa: E40
 
 from simulations.engine import (  # noqa: E402
     activations,
+    backprop_matrix,
     descent,
     gradcheck,
     init_variance,
     minibatch,
     mlp,
+    neuron_losses,
     reverse_mode,
     training,
     training_step,
@@ -41,7 +43,7 @@ from simulations.engine import (  # noqa: E402
 from simulations.engine.core import ParameterError, param_specs, validate  # noqa: E402
 
 MODULES = (mlp, training, init_variance, gradcheck, activations, training_step, reverse_mode,
-           descent, minibatch)
+           descent, minibatch, neuron_losses, backprop_matrix)
 CORNERS = {
     "mlp_gradient_flow": [
         {"depth": 60, "width": 512, "batch_size": 32},
@@ -68,6 +70,8 @@ CORNERS = {
     "training_step": [{"learning_rate": 10.0}],
     "reverse_mode": [{"depth": 60, "width": 512, "batch_size": 512}],
     "gradient_descent": [{"steps": 1000, "condition_number": 1000.0}],
+    "sigmoid_neuron_losses": [{"steps": 2000}],
+    "backprop_matrix": [{"input_size": 4, "width": 5, "outputs": 3, "batch_size": 5}],
     "minibatch_sgd": [
         # At the bounds: 20,000 updates, and draws x samples x (features + 1) = 2**26.
         {"samples": 4096, "features": 15, "batch_size": 205, "epochs": 50, "draws": 1024},

@@ -8,18 +8,21 @@ turns into a *format error*: explained to the learner, never graded, never a try
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from typing import Any, Protocol
+
+from simulations.numbers import NumberFormatError, read_number
 
 SINGLE, MULTIPLE, NUMERIC = "single", "multiple", "numeric"
 
 
 class QuestionSnapshot(Protocol):
-    """What reading an answer needs of a question (grading's snapshot has it): its kind
-    and its options' ids. A protocol, so that answers.py need not import grading."""
+    """What reading an answer needs of a question (grading's snapshot has it): its kind,
+    its language (the decimal separator) and its options' ids. A protocol, so that
+    answers.py need not import grading."""
 
     kind: str
+    language: str
     choices: Sequence[Any]
 
 
@@ -30,40 +33,30 @@ class FormatError(ValueError):
         super().__init__(code)
 
 
-_TIMES_TEN = re.compile(
-    r"\s*(?:[x×*·]|\\times|\\cdot)\s*10\s*(?:\^|\*\*)\s*\{?\s*([+-]?\d+)\s*\}?$"
-)
-_POWER_OF_TEN = re.compile(r"^10\s*(?:\^|\*\*)\s*\{?\s*([+-]?\d+)\s*\}?$")
-_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$", re.IGNORECASE)
+# The decimal separator of each language of the site (Django's format of the same
+# language says the same; a test checks it). Unknown languages read like Portuguese,
+# the site's first language.
+DECIMAL_SEPARATORS = {"pt-br": ",", "en": "."}
 
 
-def parse_number(raw: Any) -> float:
-    """Read a number as people type it: 0.05, 0,05, 5e-2, 5×10^-2, 10^-2, −0.3.
+def parse_number(raw: Any, *, language: str = "pt-br") -> float:
+    """Read a number as the site displays it and as people type it, in ``language``.
 
-    A comma is the decimal separator (as in pt-BR) when there is no dot; raise
-    FormatError for anything else, so a typo is never graded as a wrong answer.
+    0.05, 0,05, 5e-2, 5×10^-2, 1,3 × 10⁻³, 10^-3, −0.3, 12% (see
+    :func:`simulations.numbers.read_number` for the rules). Raise FormatError for anything
+    else, so a typo is never graded as a wrong answer.
     """
     if isinstance(raw, bool):
         raise FormatError("not_a_number", answer=str(raw))
     if isinstance(raw, int | float):
         value = float(raw) if abs(raw) < 1e308 else math.inf  # a huge int overflows float()
     else:
-        typed = str(raw or "").strip()
-        if not typed:
-            raise FormatError("empty")
-        cleaned = typed.replace("\u2212", "-").replace("\u2013", "-").replace(" ", "")
-        if "," in cleaned:
-            if "." in cleaned or cleaned.count(",") > 1:
-                raise FormatError("not_a_number", answer=typed)
-            cleaned = cleaned.replace(",", ".")
-        power = _POWER_OF_TEN.match(cleaned)
-        if power:
-            cleaned = f"1e{power.group(1)}"
-        else:
-            cleaned = _TIMES_TEN.sub(lambda m: f"e{m.group(1)}", cleaned)
-        if not _DECIMAL.match(cleaned):
-            raise FormatError("not_a_number", answer=typed[:40])
-        value = float(cleaned)
+        typed = str(raw or "")
+        decimal = DECIMAL_SEPARATORS.get(language, DECIMAL_SEPARATORS["pt-br"])
+        try:
+            value = read_number(typed, decimal=decimal)
+        except NumberFormatError as error:
+            raise FormatError(error.code, answer=typed.strip()[:40], **error.values) from None
     if not math.isfinite(value):
         raise FormatError("not_finite")
     return value
@@ -96,7 +89,7 @@ def normalize_answer(question: QuestionSnapshot, raw: Any) -> Any:
     Two submissions are "the same answer" when these are equal (5e-2 and 0,05 are).
     """
     if question.kind == NUMERIC:
-        value = parse_number(raw)
+        value = parse_number(raw, language=question.language)
         if question.log_scale and value <= 0:
             raise FormatError("not_positive")
         return value

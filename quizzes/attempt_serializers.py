@@ -33,7 +33,8 @@ class ChoiceFeedbackSerializer(serializers.Serializer):
 
 class FormatErrorSerializer(serializers.Serializer):
     code = serializers.CharField(
-        help_text="`empty`, `not_a_number`, `not_finite`, `not_positive`, `no_choice`, "
+        help_text="`empty`, `not_a_number`, `ambiguous` (\"1.000\" in Portuguese: a "
+                  "thousand or one?), `not_finite`, `not_positive`, `no_choice`, "
                   "`one_choice`, `unknown_choice`, `unavailable`, or `changed` (the "
                   "question changed since it was shown: read it again).",
     )

@@ -22,6 +22,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "empty": "Digite um número.",
         "not_a_number": "Não consegui ler “{answer}” como um número. Escreva, por exemplo, "
         "0,05 ou 5e-2.",
+        "ambiguous": "Em “{answer}”, o ponto pode separar milhares ou decimais: escreva "
+        "{whole} ou {fraction}.",
         "not_finite": "Digite um número finito.",
         "not_positive": "Esta resposta é comparada em ordem de grandeza (escala log10): "
         "digite um número positivo.",
@@ -40,6 +42,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "empty": "Type a number.",
         "not_a_number": "I could not read “{answer}” as a number. Write, for example, "
         "0.05 or 5e-2.",
+        "ambiguous": "In “{answer}”, the comma could separate thousands or decimals: write "
+        "{whole} or {fraction}.",
         "not_finite": "Type a finite number.",
         "not_positive": "This answer is compared by order of magnitude (log10 scale): "
         "type a positive number.",

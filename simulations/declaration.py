@@ -41,7 +41,7 @@ class SimulationDeclaration:
     description: Any
     plot_kinds: tuple[PlotKind, ...]  # the first is the default
     config_label: Callable[[Mapping[str, Any]], str]  # names a lone result in a legend
-    summarize: Callable[[Mapping[str, Any]], Numbers]  # the lab's key numbers
+    summarize: Callable[[Mapping[str, Any]], Numbers]  # key numbers (a PlotKind may have its own)
     param_labels: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     param_help_texts: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     quantities: Mapping[str, str] = dataclasses.field(default_factory=dict)
@@ -92,9 +92,14 @@ class SimulationDeclaration:
         text = self.param_help_texts.get(spec.name) or PARAM_HELP.get(spec.name, spec.doc)
         return str(text)
 
-    def key_numbers(self, data: Mapping[str, Any]) -> Numbers:
-        """Return (label, value) pairs that sum a result up, in the active language."""
-        return self.summarize(data)
+    def key_numbers(self, data: Mapping[str, Any], kind: str | None = None) -> Numbers:
+        """Return (label, value) pairs that sum a result up, in the active language.
+
+        The numbers are those of the plot shown next to them (``kind``, default the
+        first): the activations plot gets the activations' numbers, not the gradients'.
+        """
+        summarize = self.plot_kind(kind).summarize or self.summarize
+        return summarize(data)
 
     def loss_definitions(self, data: Mapping[str, Any]) -> list[str]:
         """Return the sentences defining the result's loss and norms, in the active language.

@@ -7,11 +7,13 @@ the API's 400 responses and under the lab's form fields alike.
 
 from __future__ import annotations
 
-from django.utils import formats
+from django.utils import formats, numberformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .engine.core import FieldError, ParameterError
+
+NARROW_SPACE = "\u202f"  # groups thousands: "10 000" reads alike in every language
 
 # The engine's words for the type it expected (FieldError "invalid_type").
 EXPECTED = {
@@ -59,8 +61,15 @@ def field_messages(error: ParameterError) -> dict[str, list[str]]:
 
 
 def number_text(value: float) -> str:
-    """Return a limit as people write it: 60, not 60.0; 0,001 in Portuguese."""
+    """Return a limit as people write it: 60, not 60.0; 0,001 in Portuguese.
+
+    Thousands are grouped with a narrow space (SI style, "10 000"), which means the same
+    in both languages: "10.000" would be ten thousand in Portuguese and ten in English,
+    and the lab's fields refuse it as ambiguous when pasted back.
+    """
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
-    return formats.number_format(value, use_l10n=True, force_grouping=abs(value) >= 10000)
+    return numberformat.format(value, formats.get_format("DECIMAL_SEPARATOR"),
+                               grouping=3 if abs(value) >= 10000 else 0,
+                               thousand_sep=NARROW_SPACE, force_grouping=True)
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 from .declaration import SimulationDeclaration
 from .declarations import (
     activations,
+    backprop_matrix,
     descent,
     gradcheck,
     init_variance,
     minibatch,
     mlp,
+    neuron_losses,
     recurrent,
     reverse_mode,
     training,
@@ -47,5 +49,6 @@ def declarations() -> list[SimulationDeclaration]:
 
 
 for _declaration in (mlp, training, recurrent, activations, init_variance, gradcheck,
-                     training_step, reverse_mode, descent, minibatch):
+                     training_step, neuron_losses, descent, minibatch, reverse_mode,
+                     backprop_matrix):
     register(_declaration.DECLARATION)

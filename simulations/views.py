@@ -100,7 +100,7 @@ def simulation_detail(request, slug: str):
         plot_url=f"{plot}?{query}",
         svg_url=f"{svg}?{query}",
         json_url=f"{run}?{urlencode({**normalized(params), 'seed': seed})}",
-        numbers=simulation.key_numbers(result),
+        numbers=simulation.key_numbers(result, kind=planned.kind),
         definitions=simulation.loss_definitions(result),
     )
     return render(request, "simulations/simulation_detail.html", context)

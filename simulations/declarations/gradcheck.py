@@ -31,8 +31,16 @@ DECLARATION = SimulationDeclaration(
     plot_kinds=(
         PlotKind("errors", gettext_lazy("Backprop against finite differences"),
                  plots.draw_errors),
+        PlotKind("epsilon_sweep", gettext_lazy("Error against the step ε"),
+                 plots.draw_epsilon_sweep),
     ),
     config_label=plots.config_label,
     summarize=summarize,
     describe_loss=single_output_loss,
+    quantities={
+        "best_epsilon": "sweep.best_epsilon",
+        "model_best_epsilon": "sweep.model_best_epsilon",
+        "truncation_slope": "sweep.truncation_slope",
+        "rounding_slope": "sweep.rounding_slope",
+    },
 )

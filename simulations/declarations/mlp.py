@@ -13,20 +13,40 @@ from ..summaries import Numbers, percent, value
 
 
 def summarize(data) -> Numbers:
+    """Key numbers of the gradient plot: the loss and how the gradient changes with depth."""
     norms = data["weight_grad_norms"]
     layers = data["layers"]
-    shares = data["saturated_fractions"] or data["dead_fractions"] or []
-    finite_shares = [share for share in shares if share is not None]
-    inactive = (_("Largest share of saturated units") if data["saturated_fractions"] is not None
-                else _("Largest share of dead units"))
     return [
         (_("Loss"), value(data["loss"])),
         (_("Gradient norm at layer %(layer)d") % {"layer": layers[-1]}, value(norms[-1])),
         (_("Gradient norm at layer %(layer)d") % {"layer": layers[0]}, value(norms[0])),
         (_("Ratio layer %(first)d / layer %(last)d") % {"first": layers[0], "last": layers[-1]},
          value(data["grad_ratio_first_to_last"])),
-        (inactive, percent(max(finite_shares, default=None))),
+        inactive_share(data),
     ]
+
+
+def summarize_activations(data) -> Numbers:
+    """Key numbers of the activations plot: the spread at both ends and the inactive units."""
+    stds = data["activation_stds"]
+    layers = data["layers"]
+    ratio = stds[-1] / stds[0] if stds[0] and stds[-1] is not None else None
+    return [
+        (_("Activation std at layer %(layer)d") % {"layer": layers[0]}, value(stds[0])),
+        (_("Activation std at layer %(layer)d") % {"layer": layers[-1]}, value(stds[-1])),
+        (_("Ratio layer %(last)d / layer %(first)d") % {"first": layers[0], "last": layers[-1]},
+         value(ratio)),
+        inactive_share(data),
+    ]
+
+
+def inactive_share(data) -> tuple[str, str]:
+    """Return the largest share of saturated (sigmoid, tanh) or dead (ReLU) units."""
+    shares = data["saturated_fractions"] or data["dead_fractions"] or []
+    finite_shares = [share for share in shares if share is not None]
+    label = (_("Largest share of saturated units") if data["saturated_fractions"] is not None
+             else _("Largest share of dead units"))
+    return label, percent(max(finite_shares, default=None))
 
 
 def describe_loss(data) -> list[str]:
@@ -61,7 +81,8 @@ DECLARATION = SimulationDeclaration(
         "the gradient of every layer's weights and the statistics of its activations."),
     plot_kinds=(
         PlotKind("gradients", gettext_lazy("Gradient norm per layer"), plots.draw_gradients),
-        PlotKind("activations", gettext_lazy("Activations per layer"), plots.draw_activations),
+        PlotKind("activations", gettext_lazy("Activations per layer"), plots.draw_activations,
+                 summarize=summarize_activations),
     ),
     config_label=plots.config_label,
     summarize=summarize,

@@ -14,10 +14,29 @@ from ..summaries import Numbers, percent, value
 
 
 def summarize(data) -> Numbers:
-    numbers = [
+    """Key numbers of the loss plot: where the loss starts and ends."""
+    return [
         (_("Initial loss"), value(data["losses"][0] if data["losses"] else None)),
         (_("Final loss"), value(data["final_loss"])),
+        *clipping_and_divergence(data),
     ]
+
+
+def summarize_grad_norms(data) -> Numbers:
+    """Key numbers of the gradient-norm plot: the norm at both ends and at its largest."""
+    norms = data["grad_norms"]
+    finite = [norm for norm in norms if norm is not None]
+    return [
+        (_("Initial gradient norm"), value(norms[0] if norms else None)),
+        (_("Final gradient norm"), value(norms[-1] if norms else None)),
+        (_("Largest gradient norm"), value(max(finite, default=None))),
+        *clipping_and_divergence(data),
+    ]
+
+
+def clipping_and_divergence(data) -> Numbers:
+    """Return the share of clipped steps (when clipping) and whether the run diverged."""
+    numbers = []
     if data["params"]["clipping"] != "none":
         numbers.append((_("Steps with a clipped gradient"), percent(data["clipped_fraction"])))
     if data["diverged"]:
@@ -42,7 +61,8 @@ DECLARATION = SimulationDeclaration(
         "loss and the gradient norm at every step, with or without gradient clipping."),
     plot_kinds=(
         PlotKind("loss", gettext_lazy("Training loss per step"), plots.draw_loss),
-        PlotKind("grad_norm", gettext_lazy("Gradient norm per step"), plots.draw_grad_norm),
+        PlotKind("grad_norm", gettext_lazy("Gradient norm per step"), plots.draw_grad_norm,
+                 summarize=summarize_grad_norms),
     ),
     config_label=plots.config_label,
     summarize=summarize,

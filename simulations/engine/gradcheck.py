@@ -15,6 +15,11 @@ gradient is exactly zero (dead ReLU units). The check passes when every tensor's
 is below TOLERANCE = 1e-6. The network and loss are those of :mod:`.network`; a ReLU
 kink within epsilon of a pre-activation can make a correct backprop fail, a real
 limit of finite differences.
+
+Every run also sweeps the step over a grid, along one random direction of the
+parameters (:mod:`.gradcheck_sweep`): the measured error against ε draws the V that
+truncation (falling as ε²) and rounding (rising as 1/ε) make, and the closed-form model
+of both is given beside it. It does not depend on the ``epsilon`` parameter.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from .core import (
     param,
     result_header,
 )
+from .gradcheck_sweep import EpsilonSweep, random_direction, sweep_epsilon
 from .network import backpropagate, build_network, forward, measure_loss
 
 SLUG = "gradient_check"
@@ -100,6 +106,7 @@ class GradcheckResult:
     seed: int
     loss: float
     checks: list[ParameterCheck]
+    sweep: EpsilonSweep
 
     @property
     def max_relative_error(self) -> float:
@@ -118,6 +125,7 @@ class GradcheckResult:
             "max_relative_error": finite_or_none([self.max_relative_error])[0],
             "tolerance": TOLERANCE,
             "passed": self.passed,
+            "sweep": self.sweep.to_dict(),
         }
 
 
@@ -189,7 +197,8 @@ def run(params: GradcheckParams, seed: int) -> GradcheckResult:
     """Draw a small network and batch from ``seed`` and check every parameter's gradient.
 
     Biases are drawn from N(0, 0.1^2) rather than left at zero, so their gradients are
-    checked at a generic point; inputs and targets are standard normal.
+    checked at a generic point; inputs and targets are standard normal. The sweep's
+    direction is drawn last, so the network and batch do not depend on it.
     """
     rng = np.random.default_rng(seed)
     sizes = [params.width] * (params.depth + 1) + [1]
@@ -209,7 +218,25 @@ def run(params: GradcheckParams, seed: int) -> GradcheckResult:
             batch_norm=params.batch_norm,
             epsilon=params.epsilon,
         )
-    return GradcheckResult(params, seed, loss, checks)
+        sweep = _sweep(rng, weights, biases, inputs, targets, params)
+    return GradcheckResult(params, seed, loss, checks, sweep)
+
+
+def _sweep(rng: np.random.Generator, weights: list[np.ndarray], biases: list[np.ndarray | None],
+           inputs: np.ndarray, targets: np.ndarray, params: GradcheckParams) -> EpsilonSweep:
+    """Sweep the step along a random direction of every parameter (W_1, b_1, ...)."""
+    parameters = [t for pair in zip(weights, biases, strict=True) for t in pair if t is not None]
+    direction = random_direction(rng, [t.shape for t in parameters])
+    options = {"activation": params.activation, "batch_norm": params.batch_norm}
+
+    def loss() -> float:
+        return measure_loss(forward(weights, biases, inputs, **options).outputs, targets)
+
+    def directional_derivative() -> float:
+        grads = backpropagate(weights, biases, inputs, targets, **options).parameter_grads
+        return float(sum(np.sum(g * v) for g, v in zip(grads, direction, strict=True)))
+
+    return sweep_epsilon(parameters, direction, loss, directional_derivative)
 
 
 SIMULATION = Simulation(

@@ -23,13 +23,20 @@ floating-point operations of its matrix products (a product (m, k) @ (k, n) is
 2 m k n operations). Per layer of shape (fan_in, fan_out):
 
     forward:   z = h @ W                               2 B fan_in fan_out
-    backward:  dL/dW = h^T @ g,  dL/dh = g @ W^T       4 B fan_in fan_out
+    backward:  dL/dW = h^T @ g                         2 B fan_in fan_out
+               dL/dh = g @ W^T  (not in layer 1)       2 B fan_in fan_out
+
+The first layer's dL/dh would be the gradient with respect to the data, which training
+does not need (nothing updates the data; PyTorch skips it when the input does not
+require a gradient), so its backward pass costs the same as its forward pass and every
+other layer's costs twice. ``input_gradient_flops`` is that skipped product, which
+:func:`.network.backward` does compute.
 
 The element-wise work (biases, activations and their derivatives, the loss) is
 O(B width) per layer against the products' O(B width^2), and is not counted. Forward
-mode would need one pass per parameter to build the same gradient, each pass at least
-as costly as the forward pass: ``forward_mode_flops_lower_bound`` = parameters x
-forward flops.
+mode would need one pass per parameter to build the same gradient, each pass evaluating
+the network again along with its tangent, so at least as costly as the forward pass:
+``forward_mode_flops_lower_bound`` = parameters x forward flops.
 """
 
 from __future__ import annotations
@@ -145,8 +152,14 @@ class ReverseModeResult:
 
     @property
     def backward_flops(self) -> list[int]:
-        batch = self.params.batch_size
-        return [4 * batch * fan_in * fan_out for fan_in, fan_out in self.shapes]
+        """The weight gradient in every layer, the gradient passed back in all but the first."""
+        return [(1 if layer == 0 else 2) * forward
+                for layer, forward in enumerate(self.forward_flops)]
+
+    @property
+    def input_gradient_flops(self) -> int:
+        """The product g @ W^T of the first layer: dL/dx, which training does not need."""
+        return self.forward_flops[0]
 
     @property
     def parameter_count(self) -> int:
@@ -176,6 +189,7 @@ class ReverseModeResult:
             "backward_flops_per_layer": self.backward_flops,
             "forward_flops": forward,
             "backward_flops": backward,
+            "input_gradient_flops": self.input_gradient_flops,
             "backward_to_forward_ratio": backward / forward,
             "gradient_to_forward_ratio": (forward + backward) / forward,
             "parameter_count": self.parameter_count,

@@ -11,7 +11,8 @@ several threads at once.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from django.utils import translation
 from matplotlib.figure import Figure
@@ -26,11 +27,16 @@ __all__ = ["FORMATS", "Image", "PlotKind", "Series", "render"]
 
 @dataclasses.dataclass(frozen=True)
 class PlotKind:
-    """One way to draw a simulation's results: a name for URLs and a label for people."""
+    """One way to draw a simulation's results: a name for URLs and a label for people.
+
+    ``summarize`` picks the lab's key numbers shown next to this plot (the numbers of
+    what it draws); None: the simulation's own key numbers.
+    """
 
     name: str
     label: str
     draw: Callable[[Sequence[Series]], tuple[Figure, str]]
+    summarize: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None
 
 
 @dataclasses.dataclass(frozen=True)

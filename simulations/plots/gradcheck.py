@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -10,7 +11,7 @@ from matplotlib.figure import Figure
 
 from ..descriptions import choice_label
 from . import style
-from .common import Series, join, lead, magnitude, number
+from .common import Series, as_array, join, lead, magnitude, number, positive
 
 # A relative error of exactly 0 has no place on a log axis: it is drawn at this floor,
 # below anything float64 rounding produces.
@@ -69,3 +70,65 @@ def _describe(series: Sequence[Series]) -> str:
                          "check fails.") % values
         sentences.append(lead(item.label, sentence))
     return join(sentences)
+
+
+def draw_epsilon_sweep(series: Sequence[Series]) -> tuple[Figure, str]:
+    """Draw the measured relative error against the step ε (log-log), one line per result,
+    each with its model in thin lines of its colour: truncation (∝ ε², dotted) and
+    rounding (∝ 1/ε, dashed)."""
+    figure, (ax,) = style.new_figure()
+    for index, item in enumerate(series):
+        sweep = item.data["sweep"]
+        epsilons = as_array(sweep["epsilons"])
+        look = style.series_style(index, points=len(epsilons))
+        ax.plot(epsilons, positive(as_array(sweep["errors"])), label=item.label, **look)
+        model_labels = ((_("model: truncation, ∝ ε²"), _("model: rounding, ∝ 1/ε"))
+                        if len(series) == 1 else (None, None))
+        ax.plot(epsilons, positive(as_array(sweep["model_truncation"])), color=look["color"],
+                linestyle=":", linewidth=1.4, alpha=0.8, label=model_labels[0])
+        ax.plot(epsilons, positive(as_array(sweep["model_rounding"])), color=look["color"],
+                linestyle="--", linewidth=1.4, alpha=0.8, label=model_labels[1])
+    ax.axvline(series[0].data["sweep"]["machine_epsilon"] ** (1 / 3), color=style.MUTED,
+               linewidth=1.0, linestyle="-.", label=_("cube root of the machine epsilon"))
+    measured = [e for item in series for e in item.data["sweep"]["errors"] if e]
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    if measured:  # the model's lines run far off the measured range at both ends
+        ax.set_ylim(min(measured) / 10, max(measured) * 10)
+    style.label_axes(ax, title=_("Central difference error against the step"),
+                     xlabel=_("Finite-difference step ε (log scale)"),
+                     ylabel=_("Relative error (log scale)"))
+    style.add_legend(ax, location="upper center")
+    return figure, _describe_sweep(series)
+
+
+def _describe_sweep(series: Sequence[Series]) -> str:
+    sentences = [_("Relative error of the central difference against backpropagation, along "
+                   "one random direction of the parameters, for steps ε from %(low)s to "
+                   "%(high)s, on logarithmic axes.") % {
+        "low": magnitude(series[0].data["sweep"]["epsilons"][0]),
+        "high": magnitude(series[0].data["sweep"]["epsilons"][-1])}]
+    for item in series:
+        sweep = item.data["sweep"]
+        values = {"error": _mantissa(sweep["min_error"]),
+                  "best": _mantissa(sweep["best_epsilon"]),
+                  "model": _mantissa(sweep["model_best_epsilon"]),
+                  "truncation": number(sweep["truncation_slope"] or 0, 2),
+                  "rounding": number(sweep["rounding_slope"] or 0, 2)}
+        sentences.append(lead(item.label, _(
+            "The error is smallest, about %(error)s, at ε = %(best)s (the model of truncation "
+            "plus rounding puts the minimum at %(model)s). For larger steps it rises with a "
+            "slope of %(truncation)s (truncation, ∝ ε²); for smaller steps it rises with a "
+            "slope of %(rounding)s (rounding, ∝ 1/ε).") % values))
+    return join(sentences)
+
+
+def _mantissa(value: float | None) -> str:
+    """Return "1.8 × 10^-5": two digits, since steps a few times apart share a power of ten."""
+    if not value:
+        return "0" if value == 0 else "?"
+    exponent = math.floor(math.log10(abs(value)))
+    mantissa = round(value / 10**exponent, 1)
+    if abs(mantissa) >= 10:  # 9.96 rounds up to the next power of ten
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{number(mantissa)} × 10^{exponent}"

@@ -5,21 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from django.utils import formats
 from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullFormatter
 
 from . import style
-from .common import Series, join, magnitude, number, scientific
+from .common import Series, join, number, scientific
 from .graph_drawing import BACKWARD, FORWARD, blank_canvas, edge, key, node
 
-DIGITS = 3
+DIGITS = 4  # the lesson quotes f and the gradient to 4 significant digits
+EDGE_DIGITS = 3  # shorter edge labels fit between the columns
 GRAPH_HEIGHT_PX = 520
-# Node centres in the unit square, inputs on the left, f on the right.
+# Node centres in the unit square, inputs on the left, f on the right; v_5 sits to the
+# right of v_4 so that every edge runs left to right.
 POSITIONS = {
     "v_-1": (0.09, 0.70), "v_0": (0.09, 0.32),
-    "v_1": (0.42, 0.86), "v_2": (0.42, 0.52), "v_3": (0.42, 0.18),
-    "v_4": (0.745, 0.70), "v_5": (0.91, 0.33),
+    "v_1": (0.415, 0.86), "v_2": (0.415, 0.52), "v_3": (0.415, 0.18),
+    "v_4": (0.69, 0.70), "v_5": (0.905, 0.45),
 }
 LABELS = {"v_-1": "v₋₁ = x₁", "v_0": "v₀ = x₂", "v_1": "v₁ = ln v₋₁", "v_2": "v₂ = v₋₁ · v₀",
           "v_3": "v₃ = sin v₀", "v_4": "v₄ = v₁ + v₂", "v_5": "v₅ = v₄ − v₃ = f"}
@@ -46,7 +49,7 @@ def draw_graph(series: Sequence[Series]) -> tuple[Figure, str]:
         start, end = POSITIONS[item["source"]], POSITIONS[item["target"]]
         edge(ax, (start[0] + half, start[1]), (end[0] - half - 0.012, end[1]),
              [(f"∂{_short(item['target'])}/∂{_short(item['source'])} = "
-               f"{number(item['local_derivative'], DIGITS)}", style.INK)], at=0.5)
+               f"{number(item['local_derivative'], EDGE_DIGITS)}", style.INK)], at=0.5)
     for item in data["nodes"]:
         node(ax, *POSITIONS[item["name"]], [
             (LABELS[item["name"]], style.INK),
@@ -88,15 +91,15 @@ def draw_cost(series: Sequence[Series]) -> tuple[Figure, str]:
                   label=_("forward pass"), zorder=3)
     per_layer.bar(layers + 0.2, data["backward_flops_per_layer"], width=0.4, color=BACKWARD,
                   label=_("backward pass"), zorder=3)
-    _log_axis(per_layer)
-    smallest = min(data["forward_flops_per_layer"])
-    per_layer.set_ylim(smallest / 10, max(data["backward_flops_per_layer"]) * 30)
+    # A linear axis, so that "twice as tall" reads as twice the work.
+    per_layer.set_ylim(0, max(data["backward_flops_per_layer"]) * 1.3)
+    per_layer.ticklabel_format(axis="y", style="sci", scilimits=(0, 0), useMathText=True)
     style.integer_ticks(per_layer, data["layers"])
     per_layer.grid(False, axis="x")
     style.label_axes(per_layer, title=_("Per layer"),
-                     xlabel=_("Layer (the last is the output layer)"),
-                     ylabel=_("Floating-point operations (log scale)"))
-    style.add_legend(per_layer, location="upper left")
+                     xlabel=_("Layer (1 takes the data; the last is the output)"),
+                     ylabel=_("Floating-point operations"))
+    style.add_legend(per_layer, location="upper right")
     names = [_("forward"), _("backward"), _("forward mode\n(lower bound)")]
     heights = [data["forward_flops"], data["backward_flops"],
                data["forward_mode_flops_lower_bound"]]
@@ -108,9 +111,10 @@ def draw_cost(series: Sequence[Series]) -> tuple[Figure, str]:
     totals.set_ylim(min(heights) / 10, max(heights) * 30)
     totals.set_xticks(range(3), names)
     totals.grid(False, axis="x")
-    style.label_axes(totals, title=_("Whole gradient"))
-    figure.suptitle(_("Matrix-product flops of a %(depth)s × %(width)s network on a batch of "
-                      "%(batch)s") % {"depth": data["params"]["depth"],
+    style.label_axes(totals, title=_("Whole gradient"),
+                     ylabel=_("Floating-point operations (log scale)"))
+    figure.suptitle(_("Matrix-product flops: %(depth)s hidden layers of %(width)s units, "
+                      "batch of %(batch)s") % {"depth": data["params"]["depth"],
                                       "width": data["params"]["width"],
                                       "batch": data["params"]["batch_size"]},
                     fontsize=style.TITLE_SIZE, color=style.INK, fontfamily=style.FONT_FAMILY)
@@ -123,19 +127,26 @@ def _log_axis(ax) -> None:
     ax.yaxis.set_minor_formatter(NullFormatter())
 
 
+def _grouped(count: int) -> str:
+    """Return an integer with the locale's thousands separator (16,705 / 16.705)."""
+    return formats.number_format(count, force_grouping=True)
+
+
 def _describe_cost(data) -> str:
     params = data["params"]
     return join([
         _("Floating-point operations of the matrix products of a network with %(depth)s "
-          "hidden layers of %(width)s units on a batch of %(batch)s, per layer and in total, "
-          "on a logarithmic axis.") % {"depth": params["depth"], "width": params["width"],
-                                      "batch": params["batch_size"]},
-        _("In every layer the backward pass does %(ratio)s times the forward pass's "
-          "operations: %(forward)s forward against %(backward)s backward in total.") % {
-            "ratio": number(data["backward_to_forward_ratio"]),
+          "hidden layers of %(width)s units on a batch of %(batch)s, per layer (linear axis) "
+          "and in total (logarithmic axis).") % {
+            "depth": params["depth"], "width": params["width"], "batch": params["batch_size"]},
+        _("The backward pass does twice the forward pass's operations in every layer except "
+          "the first, where it does the same, because training needs no gradient with respect "
+          "to the data: %(forward)s forward against %(backward)s backward in total, "
+          "%(ratio)s times as many.") % {
+            "ratio": number(data["backward_to_forward_ratio"], 3),
             "forward": scientific(data["forward_flops"]),
             "backward": scientific(data["backward_flops"])},
         _("Forward mode would need one pass per parameter (%(count)s of them), at least "
-          "%(bound)s operations.") % {"count": number(data["parameter_count"], 6),
-                                     "bound": magnitude(data["forward_mode_flops_lower_bound"])},
+          "%(bound)s operations.") % {"count": _grouped(data["parameter_count"]),
+                                     "bound": scientific(data["forward_mode_flops_lower_bound"])},
     ])

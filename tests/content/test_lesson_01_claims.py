@@ -55,10 +55,15 @@ def test_the_worked_gradients_of_the_first_hidden_unit(lesson_says):
     lesson_says(
         "01",
         f"com $v_1 = {v_pt}$ e $h_1 = {h_pt}$, obtemos $\\partial L / \\partial h_1 = {dh_pt}$ e "
-        f"$\\partial L / \\partial v_1 = {dv_pt}$",
+        f"$\\partial L / \\partial v_1 = {dv_pt}$ (calculados sem arredondar os valores "
+        "intermediários)",
         f"with $v_1 = {v_en}$ and $h_1 = {h_en}$, we get $\\partial L / \\partial h_1 = {dh_en}$ "
-        f"and $\\partial L / \\partial v_1 = {dv_en}$",
+        f"and $\\partial L / \\partial v_1 = {dv_en}$ (computed without rounding the "
+        "intermediate values)",
     )
+    # Why the remark: the rounded numbers shown give another third digit.
+    rounded_output_grad = float(written(result.output_grad, 3)[1])
+    assert written(rounded_output_grad * v1, 3)[1] != dh_en
     # The chain rule the lesson spells out, on the engine's numbers.
     assert result.hidden_grads[0] == pytest.approx(result.output_grad * v1)
     assert result.grads.output_weights[0] == pytest.approx(
@@ -90,11 +95,12 @@ def test_a_small_rate_matches_the_prediction_and_a_large_one_overshoots(lesson_s
     rises_pt, rises_en = f"{large.loss_after:.2f}".replace(".", ","), f"{large.loss_after:.2f}"
     lesson_says(
         "01",
-        f"Com taxa 0,05, a previsão é uma queda de {predicted_pt} e a queda real é {actual_pt}, "
-        f"bem perto. Com taxa 2, o passo passa do ponto e a perda sobe para {rises_pt}.",
+        f"Com taxa 0,05, a previsão é de uma queda de {predicted_pt}, e a queda real é de "
+        f"{actual_pt}: valores bem próximos. Com taxa 2, o passo passa do ponto e a perda sobe "
+        f"para {rises_pt}.",
         f"With a rate of 0.05, the prediction is a drop of {predicted_en} and the actual drop is "
-        f"{actual_en}, very close. With a rate of 2, the step overshoots and the loss rises to "
-        f"{rises_en}.",
+        f"{actual_en}, very close to it. With a rate of 2, the step overshoots and the loss "
+        f"rises to {rises_en}.",
     )
     assert small.loss_change == pytest.approx(small.first_order_change, rel=0.05)
     assert large.loss_after > large.forward.loss
@@ -104,7 +110,7 @@ def test_a_small_rate_matches_the_prediction_and_a_large_one_overshoots(lesson_s
 def test_a_small_step_lowers_the_loss_by_about_eta_times_the_squared_gradient(seed, lesson_says):
     lesson_says(
         "01",
-        "Para um passo pequeno, a perda muda aproximadamente "
+        "Para um passo pequeno, a variação da perda é de aproximadamente "
         "$-\\eta \\, \\|\\nabla_\\theta L\\|^2$, "
         "um valor negativo: a perda cai.",
         "For a small step, the loss changes by about $-\\eta \\, \\|\\nabla_\\theta L\\|^2$, a "
@@ -125,3 +131,28 @@ def test_the_exercises_claim_that_rates_up_to_03_never_overshoot():
                     result = step(rate, seed=seed, x1=x1, x2=x2)
                     worst = min(worst, -result.loss_change / result.forward.loss)
     assert worst > 0.05  # falls, and by more than the question's margin
+
+
+def test_the_input_gradients_of_the_figure_are_the_weighted_sum(lesson_says):
+    lesson_says(
+        "01",
+        "A figura mostra ainda $\\partial L / \\partial x_i = \\sum_j w_{ij} \\, "
+        "\\partial L / \\partial z_j$, a derivada em relação a cada entrada. O treinamento não "
+        "precisa dela, porque ninguém atualiza os dados",
+        "The figure also shows $\\partial L / \\partial x_i = \\sum_j w_{ij} \\, "
+        "\\partial L / \\partial z_j$, the derivative with respect to each input. Training does "
+        "not need it, since nothing updates the data",
+    )
+    result = step()
+    weights, dz = result.before.hidden_weights, result.pre_activation_grads
+    expected = [sum(weights[i, j] * dz[j] for j in range(2)) for i in range(2)]
+    assert result.input_grads == pytest.approx(expected, rel=1e-12)
+    # And it is the derivative: central differences of the loss in each input.
+    h = 1e-6
+    for i, name in enumerate(("x1", "x2")):
+        up = step(**{name: FIGURE[name] + h}).forward.loss
+        down = step(**{name: FIGURE[name] - h}).forward.loss
+        assert result.input_grads[i] == pytest.approx((up - down) / (2 * h), rel=1e-6)
+    # Training does not use it: the update depends on the parameters' gradient only.
+    assert result.after.flat() == pytest.approx(
+        result.before.flat() - 0.5 * result.grads.flat(), rel=1e-15)

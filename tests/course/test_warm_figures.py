@@ -60,3 +60,28 @@ def test_without_a_shared_cache_it_says_so_and_draws_nothing(imported_course, se
     call_command("warm_figures", stdout=out)
 
     assert "REDIS_URL" in out.getvalue()
+
+
+def test_it_draws_every_figure_the_course_files_declare_in_every_language(
+    imported_course, shared_cache, monkeypatch,
+):
+    """Read from content/ as the import reads it, so a new lesson's figures are covered."""
+    import json
+    from pathlib import Path
+
+    from course.content_files import read_courses
+
+    content = Path(__file__).resolve().parents[2] / "content"
+    declared = {(json.dumps(spec, sort_keys=True), language)
+                for course in read_courses(content) for chapter in course.chapters
+                for lesson in chapter.lessons for spec in lesson.figures
+                for language, _name in settings.LANGUAGES}
+    drawn = set()
+
+    def record(spec, language, fmt="png"):
+        drawn.add((json.dumps(spec, sort_keys=True), language))
+        return figure_image(spec, language, fmt)
+
+    monkeypatch.setattr("course.management.commands.warm_figures.figure_image", record)
+    call_command("warm_figures", stdout=StringIO())
+    assert declared and drawn == declared

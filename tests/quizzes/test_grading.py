@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizzes import grading
+from quizzes import answers, grading, variants
 from quizzes.grading import ChoiceSnapshot, QuestionSnapshot, VariantAnswer, grade
 
 CHOICES = (ChoiceSnapshot(1, "A", False, "A é citada no texto."), ChoiceSnapshot(2, "B", True),
@@ -147,12 +147,57 @@ def test_numbers_are_read_as_people_type_them(typed, value):
     ("abc", "not_a_number"), ("", "empty"), ("   ", "empty"), ("1,000.5", "not_a_number"),
     ("1,2,3", "not_a_number"), ("nan", "not_a_number"), ("inf", "not_a_number"),
     ("1e999", "not_finite"), (True, "not_a_number"), ("0.05.1", "not_a_number"),
+    ("1.000", "ambiguous"), ("1.000.000,5.5", "not_a_number"),
 ])
 def test_a_typo_is_a_format_error_explained_in_the_learners_language(typed, code):
     outcome = grade(numeric(), None, typed)
     assert outcome.format_error == code and not outcome.counts_as_try
     english = grade(numeric(language="en"), None, typed)
     assert english.format_error_message != outcome.format_error_message
+
+
+@pytest.mark.parametrize(("language", "shown"), [
+    ("pt-br", "1,3 × 10⁻³"), ("en", "1.3 × 10⁻³"), ("pt-br", "1,3\u202f×\u202f10⁻³"),
+    ("pt-br", "0,13%"), ("en", "0.13%"), ("pt-br", "1,3e-3"), ("en", "1.3E-3"),
+])
+def test_a_number_the_lab_displays_is_read_back_by_a_numeric_exercise(language, shown):
+    assert grade(numeric(answer=1.3e-3, language=language), None, shown).correct
+
+
+@pytest.mark.parametrize(("language", "typed", "readings"), [
+    ("pt-br", "1.000", ("1000", "1,000")), ("en", "1,000", ("1000", "1.000")),
+])
+def test_a_thousands_separator_alone_is_a_format_error_offering_both_readings(
+        language, typed, readings):
+    outcome = grade(numeric(answer=1000.0, language=language), None, typed)
+    assert outcome.format_error == "ambiguous" and not outcome.counts_as_try
+    assert all(reading in outcome.format_error_message for reading in readings)
+
+
+@pytest.mark.parametrize(("language", "typed", "value"), [
+    ("pt-br", "1,000", 1.0), ("en", "1.000", 1.0), ("pt-br", "1.000,5", 1000.5),
+    ("en", "1,000.5", 1000.5), ("pt-br", "0.5", 0.5), ("en", "0,5", 0.5),
+])
+def test_a_separator_reads_as_the_learners_language_writes_it(language, typed, value):
+    assert grading.parse_number(typed, language=language) == value
+
+
+@pytest.mark.parametrize("language", ["pt-br", "en"])
+@given(value=st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300))
+def test_a_solution_and_a_prompts_values_read_back_as_the_numbers_they_show(language, value):
+    """The solution shown after the tries, and a variant's values in the prompt."""
+    solution = grading.solution_text(numeric(answer=value, language=language), None)
+    for shown in (solution, variants.format_value(value, language)):
+        read = grading.parse_number(shown, language=language)
+        assert math.isclose(read, value, rel_tol=5e-4, abs_tol=1e-300), shown
+
+
+def test_each_language_reads_with_the_decimal_separator_django_writes_it_with():
+    from django.utils import formats, translation
+
+    for language, separator in answers.DECIMAL_SEPARATORS.items():
+        with translation.override(language):
+            assert formats.get_format("DECIMAL_SEPARATOR") == separator
 
 
 def test_format_error_message_quotes_the_typo():

@@ -40,12 +40,22 @@ def test_training_step_alt_text_names_the_largest_gradient():
 def test_reverse_mode_graph_alt_text_quotes_the_gradient():
     data, alt = render("reverse_mode", "graph", x1=2.0, x2=5.0)
     assert "∂f/∂x₁ = 5.5" in alt
-    assert f"∂f/∂x₂ = {number(data['gradient'][1], 3)}" in alt
+    assert f"∂f/∂x₂ = {number(data['gradient'][1], 4)}" in alt  # the 4 digits the lesson quotes
 
 
 def test_reverse_mode_cost_alt_text_in_portuguese_uses_a_decimal_comma():
     data, alt = render("reverse_mode", "cost", language="pt-br", depth=3, width=100,
                        batch_size=10)
-    assert data["backward_flops"] == 2 * data["forward_flops"]
     with translation.override("pt-br"):
         assert scientific(data["forward_flops"]) in alt
+        assert scientific(data["forward_mode_flops_lower_bound"]) in alt
+    assert "^" not in alt  # no caret for a screen reader to spell out
+    # The parameter count with the Brazilian thousands separator.
+    assert f"{data['parameter_count']:,}".replace(",", ".") in alt
+
+
+def test_reverse_mode_cost_alt_text_says_the_first_layer_costs_less():
+    data, alt = render("reverse_mode", "cost", depth=4, width=64, batch_size=32)
+    assert "every layer except the first" in alt
+    assert f"{number(data['backward_to_forward_ratio'], 3)} times as many" in alt
+    assert 1 < data["backward_to_forward_ratio"] < 2

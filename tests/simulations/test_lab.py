@@ -105,3 +105,46 @@ def test_lab_page_defines_the_probe_loss_when_it_is_chosen(client):
                               loss="probe", outputs=4))
     assert "Loss: L = Σ_b ⟨g_b, y_b⟩" in body and "k = 4 linear outputs" in body
     assert "half the squared error" not in body
+
+
+@pytest.mark.parametrize(("lang", "typed"), [("pt-br", "0,5"), ("en", "0.5"),
+                                             ("pt-br", "5 × 10⁻¹"), ("en", "5e-1")])
+def test_lab_reads_the_decimal_separator_of_the_pages_language(client, lang, typed):
+    body = html.unescape(page(client, LAB.format(lang=lang) + "mlp_gradient_flow/",
+                              init="normal", init_std=typed))
+    assert "init_std=0.5&" in body  # the plot and the JSON run what was typed, not 5
+    assert 'class="lab-field-error"' not in body
+
+
+@pytest.mark.parametrize(("lang", "typed", "readings"), [
+    ("pt-br", "1.000", ["1000", "1,000"]), ("en", "1,000", ["1000", "1.000"])])
+def test_lab_refuses_a_lone_thousands_separator_as_ambiguous(client, lang, typed, readings):
+    body = html.unescape(page(client, LAB.format(lang=lang) + "mlp_gradient_flow/",
+                              init="normal", init_std=typed))
+    assert 'id="id_init_std_error"' in body and "<img" not in body
+    assert all(reading in body for reading in readings)
+
+
+def test_lab_shows_a_default_in_the_pages_language(client):
+    body = page(client, LAB.format(lang="pt-br") + "training_dynamics/")
+    assert re.search(r'name="learning_rate" value="0,\d+"', body)
+
+
+@pytest.mark.parametrize(("kind", "shown", "not_shown"), [
+    ("gradients", "Gradient norm at layer 1", "Activation std at layer 1"),
+    ("activations", "Activation std at layer 1", "Gradient norm at layer 1"),
+])
+def test_lab_key_numbers_follow_the_chosen_plot(client, kind, shown, not_shown):
+    body = page(client, LAB.format(lang="en") + "mlp_gradient_flow/", kind=kind)
+    numbers = body.partition('class="lab-numbers"')[2].partition("</dl>")[0]
+    assert shown in numbers and not_shown not in numbers
+
+
+@pytest.mark.parametrize("lang", ["pt-br", "en"])
+def test_the_api_keeps_the_point_as_json_numbers_do(client, lang):
+    """The lab reads the page's language; the API reads numbers as JSON writes them."""
+    url = "/api/v1/simulations/mlp_gradient_flow/run/"
+    refused = client.get(url, {"init": "normal", "init_std": "0,5", "lang": lang})
+    assert refused.status_code == 400 and "init_std" in refused.content.decode()
+    ran = client.get(url, {"init": "normal", "init_std": "0.5", "lang": lang})
+    assert ran.status_code == 200 and ran.json()["params"]["init_std"] == 0.5

@@ -83,6 +83,45 @@ def test_training_key_numbers_report_where_a_run_diverged(language, words):
         (diverged, str(data["divergence_step"]))]
 
 
+def key_numbers_of_plot(slug, data, language, kind):
+    with translation.override(language):
+        return registry.get(slug).key_numbers(data, kind=kind)
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", ["Activation std at layer 1", "Activation std at layer 6", "Ratio layer 6 / layer 1",
+            "Largest share of saturated units"]),
+    ("pt-br", ["Desvio padrão das ativações na camada 1",
+               "Desvio padrão das ativações na camada 6", "Razão camada 6 / camada 1",
+               "Maior fração de unidades saturadas"]),
+])
+def test_mlp_activations_plot_has_the_activations_key_numbers(language, words):
+    data = run("mlp_gradient_flow", depth=6, activation="tanh")
+    stds = data["activation_stds"]
+    digits = [sci(stds[0], language), sci(stds[-1], language), sci(stds[-1] / stds[0], language),
+              share(max(data["saturated_fractions"]), language)]
+    assert key_numbers_of_plot("mlp_gradient_flow", data, language, "activations") == list(
+        zip(words, digits, strict=True))
+    assert key_numbers_of_plot("mlp_gradient_flow", data, language, "gradients") == (
+        key_numbers("mlp_gradient_flow", data, language))
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", ("Initial gradient norm", "Final gradient norm", "Largest gradient norm",
+            "Steps with a clipped gradient", "Diverged", "no")),
+    ("pt-br", ("Norma inicial do gradiente", "Norma final do gradiente",
+               "Maior norma do gradiente", "Passos com gradiente cortado", "Divergiu", "não")),
+])
+def test_training_gradient_norm_plot_has_the_gradient_norms_key_numbers(language, words):
+    data = run("training_dynamics", **EXPLODING, clipping="norm", clip_threshold=1.0)
+    norms = data["grad_norms"]
+    initial, final, largest, clipped, diverged, no = words
+    assert key_numbers_of_plot("training_dynamics", data, language, "grad_norm") == [
+        (initial, sci(norms[0], language)), (final, sci(norms[-1], language)),
+        (largest, sci(max(n for n in norms if n is not None), language)),
+        (clipped, share(data["clipped_fraction"], language)), (diverged, no)]
+
+
 @pytest.mark.parametrize(("language", "words"), [
     ("en", ("Initial loss", "Final loss", "Steps with a clipped gradient", "Diverged", "no")),
     ("pt-br", ("Perda inicial", "Perda final", "Passos com gradiente cortado", "Divergiu",

@@ -79,6 +79,7 @@ def test_to_dict_lists_every_tensor():
         "max_relative_error",
         "tolerance",
         "passed",
+        "sweep",
     }
     first = data["parameters"][0]
     assert set(first) == {"name", "shape", "relative_error", "backprop", "numerical"}

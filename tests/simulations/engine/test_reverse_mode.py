@@ -1,6 +1,6 @@
 """Reverse mode on the expression graph against the closed form, central differences and
 torch autograd (float64); the MLP's flop counts against counting the engine's own matrix
-products as they run."""
+products as they run, and against torch's flop counter on the same network."""
 
 import json
 import math
@@ -113,10 +113,46 @@ def test_flops_from_the_shapes_match_the_engines_own_products(depth, width, batc
     forward, backward, products = count_engine_matmuls(depth, width, batch, monkeypatch)
     assert products == depth + 1  # one product per layer: the counter saw every one
     data = run(depth=depth, width=width, batch_size=batch).to_dict()
-    assert (data["forward_flops"], data["backward_flops"]) == (forward, backward)
-    assert data["backward_to_forward_ratio"] == 2.0
+    # The engine's backward also computes dL/dx, the product training skips.
+    assert data["forward_flops"] == forward
+    assert data["backward_flops"] + data["input_gradient_flops"] == backward
+    assert data["input_gradient_flops"] == 2 * batch * width * width
     assert data["parameter_count"] == depth * (width * width + width) + width + 1
     assert data["forward_mode_flops_lower_bound"] == data["parameter_count"] * forward
+
+
+@pytest.mark.parametrize(("depth", "width", "batch"), [(1, 2, 1), (4, 64, 32), (7, 33, 5),
+                                                       (3, 128, 200)])
+def test_flops_match_torchs_count_of_a_training_backward_pass(depth, width, batch):
+    """torch does not compute dL/dx when the data needs no gradient: its count is ours."""
+    torch = pytest.importorskip("torch")
+    from torch.utils.flop_counter import FlopCounterMode
+
+    torch.manual_seed(0)
+    sizes = [width] * (depth + 1) + [1]
+    layers = [torch.nn.Linear(fan_in, fan_out, dtype=torch.float64)
+              for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True)]
+    inputs = torch.randn(batch, width, dtype=torch.float64)  # requires_grad=False
+    with FlopCounterMode(display=False) as forward_count:
+        hidden = inputs
+        for layer in layers[:-1]:
+            hidden = torch.tanh(layer(hidden))
+        loss = 0.5 * (layers[-1](hidden) ** 2).mean()
+    with FlopCounterMode(display=False) as backward_count:
+        loss.backward()
+    data = run(depth=depth, width=width, batch_size=batch).to_dict()
+    assert data["forward_flops"] == forward_count.get_total_flops()
+    assert data["backward_flops"] == backward_count.get_total_flops()
+
+
+@pytest.mark.parametrize(("depth", "width", "batch"), [(1, 2, 1), (4, 64, 32), (60, 512, 512)])
+def test_the_backward_pass_costs_twice_the_forward_in_every_layer_but_the_first(
+        depth, width, batch):
+    data = run(depth=depth, width=width, batch_size=batch).to_dict()
+    forward, backward = data["forward_flops_per_layer"], data["backward_flops_per_layer"]
+    assert backward[0] == forward[0]
+    assert all(b == 2 * f for f, b in zip(forward[1:], backward[1:], strict=True))
+    assert 1 < data["backward_to_forward_ratio"] < 2
 
 
 def test_to_dict_is_json():
