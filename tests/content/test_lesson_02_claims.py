@@ -210,3 +210,17 @@ def test_the_gradient_ratio_question_accepts_the_lessons_rounding_and_no_shortcu
             assert abs(slip(z) - right) > 2 * tolerance, (z, name)
     # No variant has the answer the lesson prints (z = 4, about 57).
     assert all(z < 4 for _, z, _ in variants)
+
+
+@pytest.mark.parametrize("rate", [0.05, 0.15, 0.5])
+def test_the_plateau_does_not_depend_on_the_rate(lesson_says, rate):
+    lesson_says("02", "As contagens de passos abaixo dependem dessa escolha; o platô do início, "
+                "não.",
+                "The step counts below depend on that choice; the plateau at the start does not.")
+    params = {**NIELSEN, "learning_rate": rate, "steps": 2000}
+    runs = neuron_losses.run(validate(neuron_losses.NeuronLossesParams, params), 0).to_dict()
+    squared = np.array(runs["losses"]["squared_error"]["abs_grad_z"])
+    crossed = np.array(runs["losses"]["cross_entropy"]["abs_grad_z"])
+    # The squared error starts far below its own peak, the cross-entropy at its largest.
+    assert squared.max() > 5 * squared[0]
+    assert crossed.argmax() == 0
