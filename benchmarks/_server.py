@@ -11,6 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+# What every benchmark's app server runs with: production settings (DEBUG off), on
+# loopback, quiet logs. Scripts add their own (thread counts, lifted throttles).
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "SECRET_KEY": "benchmark-only-secret-key-not-for-production",
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "LOG_LEVEL": "WARNING",
+}
+# The load of a benchmark is a few clients far past any per-learner limit: lift them.
+UNTHROTTLED = {
+    "API_AUTH_THROTTLE_RATE": "100000000/minute",
+    "API_ATTEMPTS_THROTTLE_RATE": "100000000/minute",
+}
+
 
 def project_with_routes(module_name: str, routes: dict[str, Callable[[], Any]]):
     """Return a module ``__getattr__`` serving ``routes`` (route: what makes its view)

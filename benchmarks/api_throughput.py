@@ -54,6 +54,7 @@ import time
 import uuid
 from pathlib import Path
 
+import _server
 from _server import project_with_routes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,18 +69,7 @@ COURSES = {"course": "redes-neurais", "ten times larger": "redes-neurais-x10"}
 LESSON_SLUG = "problemas-de-vanishing-e-exploding-gradient"
 LEARNERS = 24  # who read the lesson (each has their own variants and state)
 ANSWERING_LEARNERS = 200  # who answer (so that no learner's history grows long)
-SERVER_ENV = {
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-    "SECRET_KEY": "benchmark-only-secret-key-not-for-production",
-    "DEBUG": "0",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "0",
-    "LOG_LEVEL": "WARNING",
-    "OPENBLAS_NUM_THREADS": "1",
-    # Nothing may be refused: the benchmark's load is one "client" far past any limit.
-    "API_AUTH_THROTTLE_RATE": "100000000/minute",
-    "API_ATTEMPTS_THROTTLE_RATE": "100000000/minute",
-}
+SERVER_ENV = {**_server.SERVER_ENV, "OPENBLAS_NUM_THREADS": "1", **_server.UNTHROTTLED}
 
 
 # --- the server: the project, plus the floor -------------------------------------------

@@ -47,19 +47,14 @@ import time
 import uuid
 from pathlib import Path
 
+import _server
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/gradiente_bench_lab_flood"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
-SERVER_ENV = {
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-    "SECRET_KEY": "benchmark-only-secret-key-not-for-production",
-    "DEBUG": "0",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "0",
-    "LOG_LEVEL": "WARNING",
-}
+SERVER_ENV = _server.SERVER_ENV
 # Within the anonymous cost cap (a quarter of gradient flow's bound): 15 x 256^2 x 192.
 FLOOD_PARAMS = "depth=15&width=256&batch_size=128&activation=sigmoid"
 FLOOD_URLS = (

@@ -30,6 +30,7 @@ import sys
 import time
 from pathlib import Path
 
+import _server
 from _server import project_with_routes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,14 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 PLOT_URL = "/api/v1/simulations/mlp_gradient_flow/plot.png?depth=20&activation=sigmoid&lang=en"
 TRIVIAL_URL = "/bench/trivial/"
-SERVER_ENV = {
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-    "SECRET_KEY": "benchmark-only-secret-key-not-for-production",
-    "DEBUG": "0",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "0",
-    "LOG_LEVEL": "WARNING",
-}
+SERVER_ENV = _server.SERVER_ENV
 
 
 def trivial(request):

@@ -44,6 +44,7 @@ import time
 import uuid
 from pathlib import Path
 
+import _server
 from _load import Load, Outcome, classify
 from _netns import BRIDGE_ADDRESS, Network, stop_group
 from _proxy import Proxy
@@ -57,15 +58,8 @@ DATABASE = "postgres://postgres@127.0.0.1:5432/gradiente_scale"
 REDIS = "redis://127.0.0.1:6379/5"
 APP_PORT = 8000  # inside each namespace
 HEALTH = "/api/v1/courses/"  # a read that touches the database, as readiness should
-SERVER_ENV = {
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-    "SECRET_KEY": "benchmark-only-secret-key-not-for-production",
-    "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0",
-    "LOG_LEVEL": "WARNING", "OPENBLAS_NUM_THREADS": "1", "NUM_PROXIES": "1",
-    # The load is a few clients far past any per-learner limit: nothing may be refused.
-    "API_AUTH_THROTTLE_RATE": "100000000/minute",
-    "API_ATTEMPTS_THROTTLE_RATE": "100000000/minute",
-}
+SERVER_ENV = {**_server.SERVER_ENV, "OPENBLAS_NUM_THREADS": "1", "NUM_PROXIES": "1",
+              **_server.UNTHROTTLED}
 
 
 def options() -> argparse.Namespace:
