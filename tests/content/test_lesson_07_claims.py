@@ -112,7 +112,35 @@ def test_the_bottom_of_the_v_is_wide(lesson_says, sweep):
 def test_the_cube_root_of_float64_precision_is_about_6e_minus_6(lesson_says, sweep):
     lesson_says(
         "07",
-        "em float64, isso dá cerca de $6 \\times 10^{-6}$",
-        "in float64 that is about $6 \\times 10^{-6}$",
+        "sua raiz cúbica é cerca de $6 \\times 10^{-6}$",
+        "its cube root is about $6 \\times 10^{-6}$",
     )
     assert number(sweep["machine_epsilon"] ** (1 / 3) * 1e6, 1) == "6"
+
+
+def test_u_is_the_machine_epsilon_of_float64(lesson_says, sweep):
+    lesson_says(
+        "07",
+        "em que $u = 2^{-52} \\approx 2{,}2 \\times 10^{-16}$ é o épsilon de máquina do float64",
+        "where $u = 2^{-52} \\approx 2.2 \\times 10^{-16}$ is the machine epsilon of float64",
+    )
+    assert sweep["machine_epsilon"] == 2.0**-52 == np.finfo(np.float64).eps
+    assert _mantissa_and_exponent(sweep["machine_epsilon"]) == (2.2, -16)
+
+
+def test_float32_cannot_reach_the_tolerance(lesson_says):
+    lesson_says(
+        "07",
+        "em float32, $u = 2^{-23} \\approx 1{,}2 \\times 10^{-7}$: $u^{1/3} \\approx 5 \\times "
+        "10^{-3}$, e o menor erro alcançável é da ordem de $u^{2/3} \\approx 2 \\times 10^{-5}$, "
+        "em geral acima da tolerância de $10^{-6}$",
+        "in float32, $u = 2^{-23} \\approx 1.2 \\times 10^{-7}$: $u^{1/3} \\approx 5 \\times "
+        "10^{-3}$, and the smallest error reachable is of order $u^{2/3} \\approx 2 \\times "
+        "10^{-5}$, typically above the $10^{-6}$ tolerance",
+    )
+    u = float(np.finfo(np.float32).eps)
+    assert u == 2.0**-23 and _mantissa_and_exponent(u) == (1.2, -7)
+    assert _mantissa_and_exponent(u ** (1 / 3)) == (4.9, -3)  # "about 5e-3"
+    assert round(u ** (2 / 3) * 1e5) == 2
+    # At the balance point both terms of the model are of order u^(2/3): well above 1e-6.
+    assert u ** (2 / 3) > 10 * 1e-6

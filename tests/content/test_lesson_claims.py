@@ -111,9 +111,9 @@ def test_the_best_epsilon_is_near_the_cube_root_of_the_machine_precision():
     power = f"{mantissa} \\times 10^{{{int(exponent)}}}"
     assert_lesson_says(
         "07",
-        f"em float64, isso dá cerca de ${power}$, e é por isso que $\\varepsilon = 10^{{-5}}$ "
+        f"sua raiz cúbica é cerca de ${power}$, e é por isso que $\\varepsilon = 10^{{-5}}$ "
         "funciona bem",
-        f"in float64 that is about ${power}$, which is why $\\varepsilon = 10^{{-5}}$ works "
+        f"its cube root is about ${power}$, which is why $\\varepsilon = 10^{{-5}}$ works "
         "well",
     )
 
