@@ -127,8 +127,8 @@ def test_the_best_epsilon_is_near_the_cube_root_of_the_machine_precision():
 def test_per_entry_errors_flag_correct_sigmoid_gradients():
     assert_lesson_says(
         "07",
-        "passa de $10^{-7}$ (o nível abaixo do qual as notas do CS231n dizem que se pode ficar "
-        "satisfeito) em cerca de uma semente em cinco, e de $10^{-6}$ em algumas poucas, "
+        "passa de $10^{-7}$ (o nível que as notas do CS231n consideram satisfatório) em cerca "
+        "de uma semente em cinco, e de $10^{-6}$ em algumas poucas, "
         "embora o backpropagation esteja correto e o erro por tensor fique abaixo de "
         "$10^{-7}$ em todas as 200 sementes.",
         "exceeds $10^{-7}$ (the level below which the CS231n notes say one \"should be "
@@ -161,14 +161,12 @@ def test_epsilon_1e_8_fails_a_third_to_a_half_of_the_sigmoid_seeds_by_rounding()
         "07",
         "Com $\\varepsilon = 10^{-8}$, o maior erro por tensor de uma semente típica com a "
         "sigmoide fica perto de $10^{-6}$, bem na tolerância, e a verificação falhou em algo "
-        "entre um terço e metade das sementes, por causa do erro de arredondamento (a "
-        "contagem exata depende de como a máquina arredonda); com as outras três ativações, "
-        "falhou no máximo em poucas.",
+        "entre um terço e metade das sementes, por causa do erro de arredondamento; com as "
+        "outras três ativações, falhou no máximo em poucas.",
         "With $\\varepsilon = 10^{-8}$, the largest error per tensor of a typical sigmoid seed "
         "is close to $10^{-6}$, right at the tolerance, so the check failed for between a "
-        "third and a half of the seeds, because of rounding error (the exact count depends "
-        "on how the machine rounds); with the other three activations it failed for at most "
-        "a few.",
+        "third and a half of the seeds, because of rounding error; with the other three "
+        "activations it failed for at most a few.",
     )
     sigmoid = gradcheck_runs("sigmoid", 1e-8)
     failed = sum(not result.passed for result in sigmoid)
