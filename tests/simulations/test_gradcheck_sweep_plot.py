@@ -1,17 +1,16 @@
 """The ε-sweep plot of the gradient check: drawn in both languages, its alt text computed
 from the sweep's own numbers."""
 
-import math
-
 import pytest
 
 from simulations import plots, registry
 
 
 def _mantissa(value: float, decimal: str) -> str:
-    exponent = math.floor(math.log10(value))
-    power = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
-    return f"{round(value / 10**exponent, 1)}".replace(".", decimal) + f" × 10{power}"
+    """Two significant digits, the power in superscripts: 9.99e-6 gives "1 × 10⁻⁵"."""
+    mantissa, exponent = f"{value:.1e}".split("e")
+    power = str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{float(mantissa):g}".replace(".", decimal) + f" × 10{power}"
 
 
 @pytest.mark.parametrize(("language", "decimal", "words"), [
