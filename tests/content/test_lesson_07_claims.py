@@ -127,3 +127,18 @@ def test_u_is_the_machine_epsilon_of_float64(lesson_says, sweep):
     )
     assert sweep["machine_epsilon"] == 2.0**-52 == np.finfo(np.float64).eps
     assert _mantissa_and_exponent(sweep["machine_epsilon"]) == (2.2, -16)
+
+
+def test_float32_cannot_reach_the_tolerance(lesson_says):
+    lesson_says(
+        "07",
+        "em float32, $u = 2^{-23}$, e o menor erro alcançável, da ordem de "
+        "$u^{2/3} \\approx 2 \\times 10^{-5}$, passa da tolerância",
+        "in float32, $u = 2^{-23}$, and the smallest error reachable, of order "
+        "$u^{2/3} \\approx 2 \\times 10^{-5}$, lies above the tolerance",
+    )
+    u = float(np.finfo(np.float32).eps)
+    assert u == 2.0**-23
+    assert round(u ** (2 / 3) * 1e5) == 2
+    # The model's two terms at their balance point are both of order u^(2/3).
+    assert u ** (2 / 3) > 10 * 1e-6
