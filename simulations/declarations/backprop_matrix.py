@@ -25,7 +25,8 @@ def describe_loss(data) -> list[str]:
     """Define the loss and δ as the figures show them."""
     return [_("Loss: L = 1/(2B) · Σ_b ‖ŷ_b − t_b‖², half the squared error averaged over the "
               "batch of B = %(batch)d examples; the output layer is linear. δ of layer l is "
-              "∂L/∂z of that layer's pre-activations z = h W + b, one row per example.")
+              "∂L/∂z of that layer's pre-activations z = h W + b, with one row for each "
+              "example.")
             % {"batch": data["params"]["batch_size"]}]
 
 
@@ -33,8 +34,8 @@ DECLARATION = SimulationDeclaration(
     engine=backprop_matrix.SIMULATION,
     title=gettext_lazy("Backpropagation in matrix form"),
     description=gettext_lazy(
-        "One forward and backward pass of a small network on a small batch, with every "
-        "activation and every δ shown as a matrix, one row per example."),
+        "The forward pass and the backward pass of a small network on a small batch, with "
+        "every activation and every δ shown as a matrix, one row for each example."),
     plot_kinds=(
         PlotKind("deltas", gettext_lazy("Activations and δ of every layer"), plots.draw_deltas),
         PlotKind("weights", gettext_lazy("Weight matrices"), plots.draw_weights),

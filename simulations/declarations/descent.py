@@ -34,8 +34,13 @@ def summarize(data) -> Numbers:
 
 def describe_loss(data) -> list[str]:
     """Define the surface and the distance the numbers refer to."""
-    return [_("Loss: L(θ) = ½ θᵀAθ with A = diag(λ_max/κ, λ_max), λ_max = 1; the minimum is "
-              "θ* = 0. Distance: ‖θ_t − θ*‖. Learning rate η = fraction × 2/λ_max.")]
+    surface = _("Loss: L(θ) = ½ θᵀAθ with A = diag(λ_max/κ, λ_max), λ_max = 1; the minimum "
+                "is θ* = 0. Distance: ‖θ_t − θ*‖.")
+    if data["params"]["lr_rule"] == "best":
+        rate = _("Learning rate η = 2/(λ_max + λ_min), the best fixed rate.")
+    else:
+        rate = _("Learning rate η = fraction × 2/λ_max.")
+    return [f"{surface} {rate}"]
 
 
 DECLARATION = SimulationDeclaration(

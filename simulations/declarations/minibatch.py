@@ -30,10 +30,11 @@ def summarize(data):
 def describe_loss(data) -> list[str]:
     """Define the loss, the gradients and the spread the numbers refer to."""
     return [
-        _("Loss: L(w) = 1/(2N) Σₙ (xₙ·w − yₙ)², a linear regression on N synthetic "
+        _("Loss: L(θ) = 1/(2N) Σₙ (xₙ·θ − yₙ)², a linear regression on N synthetic "
           "examples."),
         _("Spread: the mean of ‖g_B − g‖² over the drawn mini-batches, where g_B is the "
-          "gradient of a mini-batch of B examples and g the full gradient, both at w = 0."),
+          "gradient of a mini-batch of B examples and g the full gradient, both at the "
+          "initial weights θ = 0."),
     ]
 
 
@@ -66,12 +67,15 @@ DECLARATION = SimulationDeclaration(
         "epochs": gettext_lazy("Passes over the data set; each one reshuffles it."),
         "draws": gettext_lazy("How many mini-batches of each size are drawn to measure the "
                               "spread."),
-        "sampling": gettext_lazy("Without replacement, as an epoch of shuffled batches: no "
-                                 "example twice in a batch. With replacement: independent "
-                                 "picks."),
+        "sampling": gettext_lazy("Without replacement, as any single batch of a shuffled "
+                                 "epoch: no example twice in a batch. With replacement: "
+                                 "independent picks."),
     },
     quantities={
         # By how much the spread shrinks from B = 1 to the chosen batch size.
         "spread_reduction": "spreads[0] / spread_at_batch_size",
+        # The same reduction in expectation, from the closed form: B (N - 1) / (N - B)
+        # without replacement, B with it. It does not depend on the draws' noise.
+        "expected_spread_reduction": "predicted_spreads[0] / predicted_spread_at_batch_size",
     },
 )

@@ -21,7 +21,7 @@ def summarize(data) -> Numbers:
     return [
         (_("Initial output a"), value(runs["cross_entropy"]["outputs"][0])),
         (_("Sigmoid slope σ'(z) at the start"), value(data["initial_sigmoid_slope"])),
-        (_("Initial |∂L/∂z|, cross-entropy over squared error"),
+        (_("Ratio of the initial |∂L/∂z|: cross-entropy / squared error"),
          value(data["initial_gradient_ratio"])),
         (_("Steps until the output crosses 0.5, squared error"),
          _steps(runs["squared_error"]["steps_to_cross_half"])),
@@ -40,11 +40,11 @@ def describe_loss(data) -> list[str]:
 
 DECLARATION = SimulationDeclaration(
     engine=neuron_losses.SIMULATION,
-    title=gettext_lazy("A sigmoid neuron: squared error against cross-entropy"),
+    title=gettext_lazy("A sigmoid neuron: squared error versus cross-entropy"),
     description=gettext_lazy(
         "One sigmoid neuron trained by gradient descent on one example, from the same start, "
-        "with the squared error and with the cross-entropy: the loss and the gradient at the "
-        "pre-activation at every step."),
+        "with the squared error and with the cross-entropy: the loss and the gradient with "
+        "respect to the pre-activation at every step."),
     plot_kinds=(
         PlotKind("training", gettext_lazy("Loss and gradient per step"), plots.draw_training),
     ),

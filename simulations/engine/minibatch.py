@@ -14,9 +14,12 @@ gradients' total variance, divided by N), the closed form is
     E ||g_B - g||^2 = sigma^2 / B * (N - B) / (N - 1)   without replacement (default),
     E ||g_B - g||^2 = sigma^2 / B                       with replacement.
 
-The first is what an epoch of shuffled batches does (a batch never holds one example
-twice); the factor (N - B) / (N - 1), the finite-population correction, is 1 at B = 1
-and 0 at B = N, where the batch is the whole data set. Within one draw the batches of
+The first is what any single batch of a shuffled epoch is (a batch never holds one
+example twice), before conditioning on the earlier batches of the epoch: the k-th batch
+comes from the examples not used yet, and the weights it meets depend on the earlier
+ones, so for it the formula (and E[g_B] = g) hold only approximately. The factor
+(N - B) / (N - 1), the finite-population correction, is 1 at B = 1 and 0 at B = N,
+where the batch is the whole data set. Within one draw the batches of
 the different sizes are nested (the first B examples of one permutation, or of one
 sequence of independent picks), which leaves each size's spread unbiased and costs one
 pass over the data per draw.

@@ -62,7 +62,8 @@ def superscript(layer: int) -> str:
     return str(layer).translate(_SUPERSCRIPTS)
 
 
-def _heat_map(ax, matrix, title: str, *, row_label: str, column_label: str) -> None:
+def _heat_map(ax, matrix, title: str, *, row_label: str, column_label: str,
+              row_names: Sequence[str] | None = None) -> None:
     values = np.array([[np.nan if v is None else v for v in row] for row in matrix])
     exponent = panel_exponent(values)
     shown = values / 10.0**exponent
@@ -79,7 +80,7 @@ def _heat_map(ax, matrix, title: str, *, row_label: str, column_label: str) -> N
                 fontsize=size, color=style.PAPER if dark else style.INK,
                 fontfamily=style.FONT_FAMILY)
     ax.set_xticks(range(columns), [str(c + 1) for c in range(columns)])
-    ax.set_yticks(range(rows), [str(r + 1) for r in range(rows)])
+    ax.set_yticks(range(rows), row_names or [str(r + 1) for r in range(rows)])
     ax.tick_params(length=0, labelsize=8)
     ax.grid(False)
     for spine in ax.spines.values():
@@ -113,7 +114,8 @@ def draw_deltas(series: Sequence[Series]) -> tuple[Figure, str]:
         _heat_map(ax, matrix, f"{name} {_shape(matrix)}", row_label=example, column_label=unit)
     for ax, (name, matrix) in zip(grid[1], bottom, strict=True):
         _heat_map(ax, matrix, f"{name} {_shape(matrix)}", row_label=example, column_label=unit)
-    figure.suptitle(_("Forward (top): activations. Backward (bottom): δ = ∂L/∂z of each layer"),
+    figure.suptitle(_("Forward pass (top): x, h and ŷ. Backward pass (bottom): t and "
+                      "δ = ∂L/∂z of each layer"),
                     fontsize=11, color=style.INK, fontfamily=style.FONT_FAMILY, x=0.01,
                     ha="left")
     exponents = [panel_exponent(np.array(matrix, dtype=float)) for _, matrix in top + bottom]
@@ -126,7 +128,11 @@ def draw_deltas(series: Sequence[Series]) -> tuple[Figure, str]:
 
 
 def draw_weights(series: Sequence[Series]) -> tuple[Figure, str]:
-    """Draw every weight matrix W_l (rows: inputs of the layer, columns: its units)."""
+    """Draw every weight matrix W_l (rows: inputs of the layer, columns: its units).
+
+    The bias b_l is the panel's last row, marked "b" and set off by a line: with it, every
+    pre-activation Z_l = H_{l-1} W_l + b_l can be recomputed from the figures.
+    """
     data = series[0].data
     layers = data["layers"]
     figure = Figure(figsize=(style.WIDTH_PX / style.BASE_DPI, style.HEIGHT_PX / style.BASE_DPI),
@@ -134,9 +140,13 @@ def draw_weights(series: Sequence[Series]) -> tuple[Figure, str]:
     grid = figure.subplots(1, len(layers), squeeze=False)[0]
     for ax, layer in zip(grid, layers, strict=True):
         matrix = data["weights"][layer - 1]
-        _heat_map(ax, matrix, f"W{superscript(layer)} {_shape(matrix)}",
-                  row_label=_("input of the layer"), column_label=_("unit"))
-    figure.suptitle(_("Weight matrices, one row per input and one column per unit"),
+        rows = [str(row + 1) for row in range(len(matrix))] + ["b"]
+        _heat_map(ax, [*matrix, data["biases"][layer - 1]],
+                  f"W{superscript(layer)} {_shape(matrix)}, b{superscript(layer)}",
+                  row_label=_("input of the layer"), column_label=_("unit"), row_names=rows)
+        ax.axhline(len(matrix) - 0.5, color=style.INK, linewidth=1.5)
+    figure.suptitle(_("Weight matrices (rows: inputs; columns: units); below the line, "
+                      "the bias b"),
                     fontsize=11, color=style.INK, fontfamily=style.FONT_FAMILY, x=0.01,
                     ha="left")
     return figure, _describe_weights(data)
@@ -144,13 +154,13 @@ def draw_weights(series: Sequence[Series]) -> tuple[Figure, str]:
 
 def _describe_deltas(data) -> str:
     sizes = "-".join(map(str, data["sizes"]))
-    sentences = [_("Heat-maps of one forward and backward pass of a %(sizes)s network on a "
-                   "batch of %(batch)d examples: one row per example, one column per unit. "
+    sentences = [_("Heat maps of the forward pass and the backward pass of a %(sizes)s network "
+                   "on a batch of %(batch)d examples: one row per example, one column per unit. "
                    "Top: the input, the activations of each hidden layer and the output; "
                    "bottom: the targets and the δ of each layer.") % {
         "sizes": sizes, "batch": data["params"]["batch_size"]}]
     norms = data["delta_norms"]
-    parts = [_("layer %(layer)d %(shape)s, norm %(norm)s") % {
+    parts = [_("layer %(layer)d (%(shape)s), norm %(norm)s") % {
         "layer": layer, "shape": "×".join(map(str, shape)),
         "norm": "?" if norm is None else number(norm)}
         for layer, shape, norm in zip(data["layers"], data["delta_shapes"], norms, strict=True)]
@@ -162,7 +172,8 @@ def _describe_weights(data) -> str:
     shapes = ", ".join(
         f"W{layer} {'×'.join(map(str, shape))}"
         for layer, shape in zip(data["layers"], data["weight_grad_shapes"], strict=True))
-    return _("Heat-maps of the weight matrices of a %(sizes)s network, one row per input of "
-             "the layer and one column per unit: %(shapes)s.") % {
+    return _("Heat maps of the weight matrices of a %(sizes)s network, one row per input of "
+             "the layer and one column per unit, with the bias as the last row: "
+             "%(shapes)s.") % {
         "sizes": "-".join(map(str, data["sizes"])), "shapes": shapes}
 

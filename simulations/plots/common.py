@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from django.utils import formats
 from django.utils.text import get_text_list
+from matplotlib.ticker import FuncFormatter
 
 # A series whose end-to-end ratio stays within this factor is "roughly flat".
 FLAT_FACTOR = 3.0
@@ -54,6 +55,24 @@ def number(value: float, digits: int = 2) -> str:
         text = text.rstrip("0").rstrip(".")
         decimals = len(text.partition(".")[2])
     return formats.number_format(float(text), decimal_pos=decimals)
+
+
+def localized_tick_labels(ax) -> None:
+    """Write an axes' linear tick labels in the active language ("−2,5" in Portuguese).
+
+    Matplotlib writes "-2.5" whatever the language. The labels are formatted when the
+    figure is drawn, which happens within the caller's language like the rest of it.
+    """
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(FuncFormatter(_tick_label))
+
+
+def _tick_label(value: float, _position) -> str:
+    text = f"{value:g}"
+    if text in ("0", "-0"):
+        return "0"
+    decimals = len(text.partition(".")[2])
+    return formats.number_format(value, decimal_pos=decimals).replace("-", "−")
 
 
 _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")

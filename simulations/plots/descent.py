@@ -9,10 +9,22 @@ from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 
 from . import style
-from .common import Series, as_array, join, lead, magnitude, number, positive, scientific
+from .common import (
+    Series,
+    as_array,
+    join,
+    lead,
+    localized_tick_labels,
+    magnitude,
+    number,
+    positive,
+    scientific,
+)
 
 CONTOUR_LEVELS = 12
 MOST_PANELS = 4
+# Square panels side by side: a short canvas leaves no blank band above and below them.
+PANELS_HEIGHT_PX = {1: style.HEIGHT_PX, 2: 400, 3: 320, 4: 260}
 
 
 def config_label(data) -> str:
@@ -27,7 +39,7 @@ def config_label(data) -> str:
 def draw_paths(series: Sequence[Series]) -> tuple[Figure, str]:
     """Draw each run's path over its surface's contours, one panel per run."""
     shown = list(series)[:MOST_PANELS]
-    figure, axes = style.new_figure(panels=len(shown))
+    figure, axes = style.new_figure(panels=len(shown), height_px=PANELS_HEIGHT_PX[len(shown)])
     for index, (ax, item) in enumerate(zip(axes, shown, strict=True)):
         _draw_one_path(ax, item, style.COLOURS[index % len(style.COLOURS)])
     return figure, _describe_paths(shown)
@@ -40,8 +52,9 @@ def _draw_one_path(ax, item: Series, colour: str) -> None:
     positive_loss = loss[loss > 0]
     levels = np.geomspace(positive_loss.min() * 4, positive_loss.max(), CONTOUR_LEVELS)
     ax.contour(x, y, loss, levels=levels, colors=style.REFERENCE, linewidths=0.8)
-    path = np.array([[np.nan if v is None else v for v in point] for point in item.data["path"]])
-    ax.plot(path[:, 0], path[:, 1], color=colour, linewidth=1.4, marker="o", markersize=3,
+    path = _path_and_frame(item.data)[0]
+    shown = _until_it_leaves(path, x, y)
+    ax.plot(shown[:, 0], shown[:, 1], color=colour, linewidth=1.4, marker="o", markersize=3,
             zorder=3)
     ax.plot(path[:1, 0], path[:1, 1], marker="s", markersize=7, color=colour,
             markeredgecolor=style.INK, linestyle="none", zorder=4)
@@ -50,9 +63,22 @@ def _draw_one_path(ax, item: Series, colour: str) -> None:
     ax.set_ylim(y[0], y[-1])
     ax.set_aspect("equal")
     ax.grid(False)
+    localized_tick_labels(ax)
     style.label_axes(ax, title=item.label, xlabel=_("θ₁ (shallow direction)"),
                      ylabel=_("θ₂ (steep direction)"))
     ax.title.set_fontsize(style.LABEL_SIZE)
+
+
+def _until_it_leaves(path: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Return the path up to its first point outside the frame (that point included).
+
+    A diverging path that left the frame would otherwise cross it again and again, each
+    step drawn as a segment through the panel: a solid bar that hides the contours.
+    """
+    inside = ((x[0] <= path[:, 0]) & (path[:, 0] <= x[-1])
+              & (y[0] <= path[:, 1]) & (path[:, 1] <= y[-1]))
+    outside = np.flatnonzero(~inside)
+    return path if outside.size == 0 else path[:outside[0] + 1]
 
 
 def draw_loss(series: Sequence[Series]) -> tuple[Figure, str]:
@@ -75,28 +101,40 @@ def draw_loss(series: Sequence[Series]) -> tuple[Figure, str]:
 
 
 def _verdict(data) -> str:
+    # Powers of ten in superscripts, as scientific() writes them: one notation per text.
     values = {"steps": data["steps_to_tolerance"], "ran": len(data["steps"]) - 1,
-              "tolerance": magnitude(data["params"]["tolerance"]),
+              "tolerance": magnitude(data["params"]["tolerance"], superscript=True),
               "ratio": scientific(data["final_distance_ratio"] or float("inf"))}
     if data["outcome"] == "converged":
-        sentence = _("it reaches %(tolerance)s of the initial distance to the minimum in "
-                     "%(steps)s steps") % values
+        sentence = _("the method reaches %(tolerance)s of the initial distance to the "
+                     "minimum in %(steps)s steps") % values
     elif data["outcome"] == "diverged":
-        sentence = _("it diverges: after %(ran)s steps the distance to the minimum is "
-                     "%(ratio)s times the initial one") % values
+        sentence = _("the method diverges; after %(ran)s steps, the distance to the minimum "
+                     "is %(ratio)s times the initial one") % values
     else:
-        sentence = _("it has not converged after %(ran)s steps: the distance to the minimum "
-                     "is %(ratio)s of the initial one") % values
-    if data["steep_sign_changes"] > 0.5:
+        sentence = _("the method has not converged within %(ran)s steps; the distance to the "
+                     "minimum is still %(ratio)s of the initial one") % values
+    if data["steep_sign_changes"] == 1:
+        sentence += _(", the steep coordinate changing sign at every step")
+    elif data["steep_sign_changes"] > 0.5:
         sentence += _(", the steep coordinate changing sign at nearly every step")
     return sentence + "."
 
 
 def _describe_paths(series: Sequence[Series]) -> str:
-    sentences = [_("Path of gradient descent over the contour lines of the loss, from the "
+    sentences = [_("Paths of gradient descent over the contour lines of the loss, from the "
                    "square (the start) toward the star (the minimum), one panel per run.")]
-    sentences += [lead(item.label, _verdict(item.data)) for item in series]
+    for item in series:
+        sentence = _verdict(item.data)
+        if len(_until_it_leaves(*_path_and_frame(item.data))) < len(item.data["path"]):
+            sentence += " " + _("The path leaves the frame and is not drawn beyond it.")
+        sentences.append(lead(item.label, sentence))
     return join(sentences)
+
+
+def _path_and_frame(data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    path = np.array([[np.nan if v is None else v for v in point] for point in data["path"]])
+    return path, as_array(data["contour"]["x"]), as_array(data["contour"]["y"])
 
 
 def _describe_loss(series: Sequence[Series], log: bool) -> str:
@@ -104,7 +142,8 @@ def _describe_loss(series: Sequence[Series], log: bool) -> str:
     if log:
         sentences.append(_("The vertical axis is logarithmic."))
     for item in series:
-        sentence = _("The distance to the minimum is multiplied by about %(rate)s per step "
-                     "near the minimum; ") % {"rate": number(item.data["predicted_rate"], 3)}
-        sentences.append(lead(item.label, sentence + _verdict(item.data)))
+        sentence = _("near the minimum, the distance is multiplied by about %(rate)s at every "
+                     "step (the loss, by its square);") % {
+            "rate": number(item.data["predicted_rate"], 3)}
+        sentences.append(lead(item.label, f"{sentence} {_verdict(item.data)}"))
     return join(sentences)

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from . import style
 from .common import Series, as_array, join, lead, number, positive, scientific
 
-LEGEND_ROOM_DECADES = 2
+LEGEND_ROOM_DECADES = 1
 
 
 def config_label(data) -> str:
@@ -50,17 +50,19 @@ def draw_spread(series: Sequence[Series]) -> tuple[Figure, str]:
 
 def _describe_spread(series: Sequence[Series]) -> str:
     sentences = [_("Mean squared distance between mini-batch gradients and the full "
-                   "gradient, against the batch size, on log-log axes, with the closed "
-                   "form.")]
+                   "gradient, against the batch size, on log-log axes, together with the "
+                   "closed-form curve.")]
     for item in series:
         data = item.data
         pairs = [(b, m, p) for b, m, p in zip(data["batch_sizes"], data["spreads"],
                                                data["predicted_spreads"], strict=True) if m and p]
         ratios = [m / p for _, m, p in pairs]
-        sentence = _("The fitted slope is %(slope)s; the measured spreads are between "
+        sentence = _("The fitted slope is %(slope)s (fitted up to B = N/8, where the "
+                     "correction is still close to 1); the measured spreads are between "
                      "%(low)s and %(high)s times the closed form, from %(first)s at B = 1 to "
                      "%(last)s at B = %(largest)s.") % {
-            "slope": number(data["spread_slope"], 3), "low": number(min(ratios), 3),
+            "slope": number(data["spread_slope"], 3).replace("-", "\u2212"),
+            "low": number(min(ratios), 3),
             "high": number(max(ratios), 3), "first": scientific(data["spreads"][0]),
             "last": scientific(pairs[-1][1]), "largest": pairs[-1][0]}
         sentences.append(lead(item.label if len(series) > 1 else "", sentence))
@@ -82,20 +84,23 @@ def draw_loss(series: Sequence[Series]) -> tuple[Figure, str]:
                 **style.series_style(index, points=len(excess)))
     log = style.use_log_scale(ax, every_value)
     if log:
-        # Room under the lowest curve for the legend, which would otherwise hide a curve.
-        low, high = ax.get_ylim()
-        ax.set_ylim(low / 10**LEGEND_ROOM_DECADES, high)
+        # A decade under the lowest curve and no more: room for the legend, lower left,
+        # where every curve is still high; an empty band would squeeze the curves the
+        # text compares.
+        high = ax.get_ylim()[1]
+        lowest = min(v for v in every_value if v > 0)
+        ax.set_ylim(lowest / 10**LEGEND_ROOM_DECADES, high)
     style.label_axes(ax, title=_("Excess loss on the whole data set during SGD"),
                      xlabel=_("Epochs (examples seen / N)"),
                      ylabel=_("L − L* (log scale)") if log else _("L − L*"))
-    style.add_legend(ax, location="lower right" if log else "upper right")
+    style.add_legend(ax, location="lower left" if log else "upper right")
     return figure, _describe_loss(series, log)
 
 
 def _describe_loss(series: Sequence[Series], log: bool) -> str:
     sentences = [_("Loss on the whole data set minus the smallest possible loss L*, against "
-                   "the number of epochs, the same number of examples seen for every batch "
-                   "size.")]
+                   "the number of epochs (which is the same number of examples seen for "
+                   "every batch size).")]
     if log:
         sentences.append(_("The vertical axis is logarithmic."))
     for item in series:
@@ -106,8 +111,17 @@ def _describe_loss(series: Sequence[Series], log: bool) -> str:
             sentence = _("The loss grows past a million times its initial value: SGD "
                          "diverges.")
         else:
-            values["end"] = scientific(data["final_loss"] - data["optimal_loss"])
-            sentence = _("The excess loss goes from %(start)s to %(end)s in %(epochs)s "
-                         "epochs (%(updates)s updates).") % values
+            values["end"] = scientific(_last_epoch_mean(data))
+            sentence = _("The excess loss goes from %(start)s to about %(end)s (its mean over "
+                         "the last epoch) in %(epochs)s epochs (%(updates)s updates).") % values
         sentences.append(lead(item.label, sentence))
     return join(sentences)
+
+
+def _last_epoch_mean(data) -> float:
+    """Return the mean excess loss over the last epoch: small batches hover, and their
+    last point alone may sit well below or above the plateau."""
+    seen = np.array(data["epochs_seen"], dtype=np.float64)
+    excess = as_array(data["losses"]) - data["optimal_loss"]
+    last = seen > data["params"]["epochs"] - 1
+    return float(np.mean(excess[last]))

@@ -48,7 +48,7 @@ def draw_training(series: Sequence[Series]) -> tuple[Figure, str]:
     loss_ax.set_ylim(bottom=0)
     style.label_axes(loss_ax, title=_("Loss"), xlabel=_("Gradient descent step"),
                      ylabel=_("Loss L"))
-    style.label_axes(grad_ax, title=_("Gradient at the pre-activation"),
+    style.label_axes(grad_ax, title=_("Gradient with respect to the pre-activation"),
                      xlabel=_("Gradient descent step"), ylabel="|∂L/∂z|")
     style.add_legend(loss_ax)
     style.add_note(figure, _("Dotted lines: the step at which the output crosses 0.5 "
@@ -57,9 +57,9 @@ def draw_training(series: Sequence[Series]) -> tuple[Figure, str]:
 
 
 def _describe(series: Sequence[Series]) -> str:
-    sentences = [_("Loss and magnitude of the gradient ∂L/∂z at every step of gradient "
-                   "descent of one sigmoid neuron, trained with the squared error and with "
-                   "the cross-entropy from the same start.")]
+    sentences = [_("Loss and magnitude of the gradient ∂L/∂z at every gradient descent step, "
+                   "for one sigmoid neuron trained with the squared error and with the "
+                   "cross-entropy from the same start.")]
     for item in series:
         data = item.data
         values = {"slope": magnitude(data["initial_sigmoid_slope"]),

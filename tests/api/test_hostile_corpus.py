@@ -71,6 +71,7 @@ def hostile_client(quiz, learner_api, learner, monkeypatch):
     learner_api.valid_path = {
         "course_slug": "course", "lesson_slug": "lesson-1-1", "question_id": quiz.numeric.pk,
         "attempt_id": attempt.pk, "slug": "activations", "fmt": "png", "name": "none",
+        "key": "0" * 64,  # a simulation job that does not exist
     }
     return learner_api
 

@@ -5,11 +5,15 @@ import math
 
 import numpy as np
 import pytest
+import yaml
 
+from quizzes.expressions import evaluate_number
+from quizzes.grading import is_close
+from simulations import registry
 from simulations.engine import descent
 from simulations.engine.core import validate
 
-from .conftest import read_lesson
+from .conftest import LESSONS, read_lesson
 
 # The figures' configuration (lesson.yaml): kappa = 10, start (-4, 2), 100 steps.
 PATHS = {"condition_number": 10, "steps": 100, "start_x": -4, "start_y": 2, "tolerance": 1e-6}
@@ -35,8 +39,9 @@ def test_at_09_of_the_limit_the_path_zigzags_and_reaches_a_millionth_in_70_steps
     result = run(lr_fraction=0.9, **PATHS)
     says("Com $0{,}9 \\times 2/\\lambda_{\\max}$, o caminho ziguezagueia, mas chega a um "
          f"milionésimo da distância inicial ao mínimo em {result.steps_to_tolerance} passos",
-         "With $0.9 \\times 2/\\lambda_{\\max}$, the path zigzags but gets to a millionth of "
-         f"its initial distance from the minimum in {result.steps_to_tolerance} steps")
+         "With $0.9 \\times 2/\\lambda_{\\max}$, the path zigzags but cuts its distance from "
+         "the minimum to a millionth of the initial value in "
+         f"{result.steps_to_tolerance} steps")
     assert result.steps_to_tolerance == 70
     assert result.steep_sign_changes == 1.0
 
@@ -45,10 +50,10 @@ def test_at_03_of_the_limit_the_path_does_not_oscillate_and_is_slower():
     slow, fast = run(lr_fraction=0.3, **PATHS), run(lr_fraction=0.9, **PATHS)
     share = slow.distances[-1] / slow.distances[0]
     assert percent_one_digit(share) == "0.2"
-    says("ele desce sem oscilar e, mesmo assim, é mais lento: depois de 100 passos, ainda está "
-         "a cerca de 0,2% da distância inicial",
-         "it slides down without oscillating and is slower all the same: after 100 steps it "
-         "is still about 0.2% of the initial distance away")
+    says("ele desce sem oscilar e, mesmo assim, é mais lento: depois de 100 passos, a "
+         "distância ao mínimo ainda é cerca de 0,2% da inicial",
+         "it slides down without oscillating and yet is slower: after 100 steps it is still "
+         "about 0.2% of the initial distance away")
     assert slow.steep_sign_changes == 0.0
     assert slow.distances[-1] > fast.distances[-1]
 
@@ -75,7 +80,7 @@ def test_at_105_of_the_limit_the_steep_coordinate_flips_and_grows_by_11():
     says("a coordenada íngreme é multiplicada por $-1{,}1$ a cada passo, e em 100 passos a "
          "distância ao mínimo fica mais de 6 mil vezes maior que no início",
          "the steep coordinate is multiplied by $-1.1$ at every step, and in 100 steps the "
-         "distance to the minimum becomes more than 6 thousand times what it was at the start")
+         "distance to the minimum grows to more than 6,000 times its initial value")
     assert result.outcome == "diverged"
 
 
@@ -110,7 +115,7 @@ def test_the_best_fixed_rate_factor_and_steps_to_a_millionth(kappa, factor, step
           100: f"Com $\\kappa = 100$, o fator é {factor}, e são necessários {steps} passos, "
                "cerca de dez vezes mais"}[kappa]
     en = {10: f"With $\\kappa = 10$ the factor is {factor.replace(',', '.')}, and gradient "
-              f"descent gets to a millionth of the initial distance in {steps} steps",
+              f"descent cuts the distance to a millionth of the initial value in {steps} steps",
           100: f"With $\\kappa = 100$ the factor is {factor.replace(',', '.')}, and it takes "
                f"{steps} steps, about ten times as many"}[kappa]
     says(pt, en)
@@ -130,3 +135,50 @@ def test_the_best_rule_is_the_fraction_kappa_over_kappa_plus_one_and_no_rate_bea
     rates = [run(lr_fraction=f, condition_number=30, steps=10).predicted_rate
              for f in np.linspace(0.05, 1.0, 40)]
     assert min(rates) >= best.predicted_rate - 1e-12
+
+
+def test_with_more_directions_the_best_rate_multiplies_the_distance_by_at_most_the_factor():
+    says("Com mais de duas direções, a distância é multiplicada por no máximo esse fator",
+         "With more than two directions, the distance is multiplied by at most this factor")
+    # A third curvature between the two, on the engine's descent loop.
+    curvatures = np.array([0.1, 0.37, 1.0])
+    bowl = descent.Objective("three-way bowl", lambda t: 0.5 * (t**2 @ curvatures),
+                             lambda t: t * curvatures, np.zeros(3), curvatures,
+                             np.array([0.0, 0.0, 1.0]))
+    eta = 2 / (curvatures[0] + curvatures[-1])
+    path = descent.descend(bowl, descent.GradientDescent(eta), np.array([-4.0, 3.0, 2.0]), 60)
+    norms = np.linalg.norm(path, axis=1)
+    kappa = curvatures[-1] / curvatures[0]
+    factor = (kappa - 1) / (kappa + 1)
+    assert np.all(norms[1:] / norms[:-1] <= factor * (1 + 1e-12))
+    assert norms[-1] / norms[-2] == pytest.approx(factor, rel=1e-3)  # and it is reached
+
+
+def question(key: str) -> dict:
+    text = (next(LESSONS.glob("03-*")) / "questions.yaml").read_text(encoding="utf-8")
+    return next(q for q in yaml.safe_load(text)["questions"] if q["key"] == key)
+
+
+# Factors a learner could give by a typical slip, as functions of kappa.
+SLIPS = {
+    "1 - 2/kappa (the shallow factor at eta = 2/lambda_max)": lambda k: 1 - 2 / k,
+    "1 - 1/kappa (the shallow factor at eta = 1/lambda_max)": lambda k: 1 - 1 / k,
+    "kappa/(kappa + 1) (the best rate's fraction of the limit)": lambda k: k / (k + 1),
+    "2/(kappa + 1) (eta lambda_min, the step instead of the factor)": lambda k: 2 / (k + 1),
+    "((kappa - 1)/(kappa + 1))^2 (the loss's factor)": lambda k: ((k - 1) / (k + 1)) ** 2,
+    "sqrt((kappa - 1)/(kappa + 1))": lambda k: math.sqrt((k - 1) / (k + 1)),
+    "1/kappa": lambda k: 1 / k,
+}
+
+
+def test_the_best_rate_question_accepts_the_factor_and_no_slip_for_every_variant():
+    asked = question("fator-com-a-melhor-taxa")
+    quantities = dict(registry.get("gradient_descent").quantities)
+    tolerance = {"rtol": asked["rtol"], "atol": asked["atol"], "log_scale": False}
+    for kappa in asked["vary"]["condition_number"]:
+        data = run(**asked["fixed"], condition_number=kappa).to_dict()
+        key = evaluate_number(asked["quantity"], data, quantities)
+        assert key == pytest.approx((kappa - 1) / (kappa + 1), rel=1e-9), kappa
+        assert is_close((kappa - 1) / (kappa + 1), key, **tolerance)
+        for slip, value in SLIPS.items():
+            assert not is_close(value(kappa), key, **tolerance), (kappa, slip)

@@ -5,11 +5,15 @@ import math
 
 import numpy as np
 import pytest
+import yaml
 
+from quizzes.expressions import evaluate_number
+from quizzes.grading import is_close
+from simulations import registry
 from simulations.engine import minibatch
 from simulations.engine.core import validate
 
-from .conftest import read_lesson
+from .conftest import LESSONS, read_lesson
 
 # The figures' configuration (lesson.yaml).
 DATA = {"samples": 1024, "features": 10, "noise": 0.5, "learning_rate": 0.05}
@@ -38,15 +42,24 @@ def test_the_fitted_slope_of_the_spread_figure():
     data = run(**SPREAD)
     slope = f"{data['spread_slope']:.2f}"
     assert slope == "-1.02"
-    says(f"inclinação ajustada {slope.replace('-', '−').replace('.', ',')}",
-         f"fitted slope of {slope.replace('-', '−')}")
+    says(f"inclinação ajustada {slope.replace('-', '−').replace('.', ',')} (ajustada até "
+         "$B = 128$, onde a correção ainda é próxima de 1)",
+         f"fitted slope of {slope.replace('-', '−')} (fitted up to $B = 128$, where the "
+         "correction is still close to 1)")
+    # An independent least-squares fit over B <= 128 = N/8 gives the engine's slope.
+    sizes = np.array(data["batch_sizes"])
+    fitted = sizes <= 128
+    assert sizes[fitted].max() == 128
+    refit = np.polyfit(np.log(sizes[fitted]), np.log(np.array(data["spreads"])[fitted]), 1)[0]
+    assert refit == pytest.approx(data["spread_slope"], rel=1e-9)
+    assert (1024 - 128) / (1024 - 1) > 0.87  # the correction there is still close to 1
 
 
 def test_the_measured_spreads_are_between_096_and_106_times_the_formula():
     data = run(**SPREAD)
     ratios = np.array(data["spreads"]) / np.array(data["predicted_spreads"])
     assert (f"{ratios.min():.2f}", f"{ratios.max():.2f}") == ("0.96", "1.06")
-    says("as medidas ficam entre 0,96 e 1,06 vezes a fórmula",
+    says("as medidas ficam entre 0,96 e 1,06 vezes o valor da fórmula",
          "the measurements are between 0.96 and 1.06 times the formula")
 
 
@@ -61,7 +74,7 @@ def test_at_half_the_data_the_correction_halves_the_spread():
     naive = data["per_example_variance"] / 512
     assert round(data["predicted_spreads"][position] / naive, 2) == 0.5
     assert data["spreads"][position] / naive == pytest.approx(0.5, rel=0.1)
-    says("com $B = 512$, metade dos dados, ela reduz o espalhamento à metade de $\\sigma^2/B$",
+    says("com $B = 512$, metade dos dados, ela reduz a dispersão à metade de $\\sigma^2/B$",
          "at $B = 512$, half the data, it cuts the spread to half of $\\sigma^2/B$")
 
 
@@ -70,10 +83,29 @@ def test_one_example_misses_by_about_eleven_times_the_squared_gradient():
     closed = data["per_example_variance"] / data["full_gradient_norm"] ** 2
     measured = data["spreads"][0] / data["full_gradient_norm"] ** 2
     assert round(closed) == round(measured) == 11
-    says("com $B = 1$, o erro quadrático médio é cerca de 11 vezes o quadrado da norma do "
-         "próprio gradiente completo",
-         "at $B = 1$, the mean squared error is about 11 times the squared norm of the full "
-         "gradient itself")
+    says("nos pesos iniciais $\\theta = 0$ e com $B = 1$, o erro quadrático médio é cerca de "
+         "11 vezes o quadrado da norma do próprio gradiente completo",
+         "at the initial weights $\\theta = 0$ and with $B = 1$, the mean squared error is "
+         "about 11 times the squared norm of the full gradient itself")
+
+
+def test_closer_to_the_minimum_the_ratio_to_the_squared_gradient_is_larger():
+    says("Mais perto do mínimo, onde o gradiente completo encolhe, a razão é ainda maior.",
+         "Closer to the minimum, where the full gradient shrinks, the ratio is larger still.")
+    # The figure's data set, drawn as the engine draws it (the first of three streams).
+    data_rng = np.random.default_rng(np.random.SeedSequence(0).spawn(3)[0])
+    regression = minibatch.make_regression(data_rng, 1024, 10, 0.5)
+    best = np.linalg.lstsq(regression.inputs, regression.targets, rcond=None)[0]
+
+    def ratio(weights):
+        gradients = regression.per_example_gradients(weights)
+        full = gradients.mean(axis=0)
+        return np.mean(np.sum((gradients - full) ** 2, axis=1)) / np.sum(full**2)
+
+    assert round(ratio(np.zeros(10))) == round(run(**SPREAD)["per_example_variance"]
+                                               / run(**SPREAD)["full_gradient_norm"] ** 2)
+    ratios = [ratio(t * best) for t in (0.0, 0.5, 0.9, 0.99)]
+    assert ratios == sorted(ratios) and ratios[-1] > 100 * ratios[0]
 
 
 def test_halving_the_typical_error_takes_four_times_the_batch():
@@ -96,10 +128,10 @@ def test_updates_per_five_epochs():
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_small_batches_fall_faster_per_example_seen_than_large_ones(seed):
-    says("Os lotes de 1 e de 16 exemplos descem muito mais depressa por exemplo visto que os "
-         "de 256 e de 1024",
-         "The batches of 1 and 16 examples fall much faster per example seen than those of "
-         "256 and 1024")
+    says("Com lotes de 1 e de 16 exemplos, a perda desce muito mais depressa, para o mesmo "
+         "número de exemplos vistos, do que com lotes de 256 e de 1024",
+         "With batches of 1 and 16 examples the loss falls much faster per example seen than "
+         "with batches of 256 and 1024")
     curves = {b: run(seed, batch_size=b, **CURVES) for b in BATCHES}
     for epoch in (0.5, 1, 2, 3, 4, 5):
         at = {b: excess(c)[np.searchsorted(c["epochs_seen"], epoch)] for b, c in curves.items()}
@@ -116,8 +148,9 @@ def test_the_whole_data_set_does_not_even_halve_the_excess_loss(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_batch_one_hovers_tens_of_times_above_batch_sixteen(seed):
-    says("Nas duas últimas épocas, esse patamar fica dezenas de vezes acima do de $B = 16$",
-         "Over the last two epochs that plateau is tens of times above the one of $B = 16$")
+    says("Nas duas últimas épocas, esse patamar fica dezenas de vezes mais alto que o de "
+         "$B = 16$",
+         "Over the last two epochs that plateau is tens of times higher than that of $B = 16$")
     plateaus = {}
     for b in (1, 16):
         data = run(seed, batch_size=b, **CURVES)
@@ -134,3 +167,50 @@ def test_every_example_is_used_once_per_epoch_as_the_text_says():
     batches = minibatch.epoch_batches(np.random.default_rng(0), 1000, 64)
     assert len(batches) == math.ceil(1000 / 64) == 16 and len(batches[-1]) == 40
     assert sorted(np.concatenate(batches).tolist()) == list(range(1000))
+
+
+def last_two_epochs(data) -> float:
+    late = np.array(data["epochs_seen"]) >= data["params"]["epochs"] - 2
+    return float(excess(data)[late].mean())
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_plateau_rises_with_the_rate_and_falls_with_the_batch(seed):
+    says("o patamar sobe com a taxa de aprendizado $\\eta$ e desce com o tamanho do lote $B$",
+         "the plateau rises with the learning rate $\\eta$ and falls with the batch size $B$")
+    plateau = {(rate, b): last_two_epochs(run(seed, **{**CURVES, "learning_rate": rate,
+                                                       "batch_size": b}))
+               for rate in (0.0125, 0.05) for b in (1, 16)}
+    assert plateau[0.05, 1] > 2 * plateau[0.0125, 1]
+    assert plateau[0.05, 1] > 2 * plateau[0.05, 16]
+
+
+def question(key: str) -> dict:
+    text = (next(LESSONS.glob("04-*")) / "questions.yaml").read_text(encoding="utf-8")
+    return next(q for q in yaml.safe_load(text)["questions"] if q["key"] == key)
+
+
+def test_the_spread_question_is_keyed_on_the_expected_reduction_for_every_variant():
+    asked = question("reducao-do-espalhamento")
+    quantities = dict(registry.get("minibatch_sgd").quantities)
+    tolerance = {"rtol": asked["rtol"], "atol": asked["atol"], "log_scale": False}
+    samples = asked["fixed"]["samples"]
+    for batch in asked["vary"]["batch_size"]:
+        exact = batch * (samples - 1) / (samples - batch)
+        measured = []
+        for seed in range(12):
+            data = run(seed, **asked["fixed"], batch_size=batch)
+            key = evaluate_number(asked["quantity"], data, quantities)
+            assert key == pytest.approx(exact, rel=1e-9), (batch, seed)  # no draw noise
+            measured.append(evaluate_number("spread_reduction", data, quantities))
+        # The explanation: "about B" and the exact factor both count ...
+        assert is_close(batch, exact, **tolerance) and is_close(exact, exact, **tolerance)
+        # ... and so does the ratio the lab measures, which scatters around the key ...
+        assert all(is_close(m, exact, **tolerance) for m in measured), (batch, measured)
+        assert max(abs(m / exact - 1) for m in measured) > 0.01  # (it does scatter)
+        # ... but not the typical error's factor, sqrt(B).
+        assert not is_close(math.sqrt(batch), exact, **tolerance), batch
+    # Inverting the correction is wrong, and caught where it matters (the largest batch).
+    largest = max(asked["vary"]["batch_size"])
+    inverted = largest * (samples - largest) / (samples - 1)
+    assert not is_close(inverted, largest * (samples - 1) / (samples - largest), **tolerance)
