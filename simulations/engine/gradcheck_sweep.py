@@ -42,9 +42,16 @@ EPSILONS = np.logspace(-11, -1, 41)
 MACHINE_EPSILON = float(np.finfo(np.float64).eps)  # u = 2^-52
 THIRD_DERIVATIVE_STEP = 1e-3
 # The branches whose slopes are fitted: a decade away from the minimum at least, and
-# the truncation branch below ε = 1e-2, where the ε⁴ term is still negligible.
+# the truncation branch below ε = 1e-2, where the ε⁴ term is still negligible. The bottom
+# of the V is flat and noisy, so its measured minimum can fall one or two decades from
+# the model's; each branch starts a decade beyond both minima, so that neither fit takes
+# in the flat bottom (which would pull the truncation slope from 2 towards 1). The
+# truncation branch starts at 10^-2.5 at the latest, to keep at least three points.
 BRANCH_GAP = 10.0
 TRUNCATION_TOP = 1e-2
+TRUNCATION_LATEST_START = 10**-2.5
+# Ten times a grid step is another grid step up to the last bit: compare with some slack.
+GRID_SLACK_BELOW, GRID_SLACK_ABOVE = 1 - 1e-9, 1 + 1e-9
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,17 +84,24 @@ class EpsilonSweep:
         """ε* = (3 u |f| / |f'''|)^(1/3), where the model's two terms add up to the least."""
         return float(np.cbrt(3 * MACHINE_EPSILON * abs(self.loss) / abs(self.third_derivative)))
 
+    def _minima(self) -> tuple[float, float]:
+        """The measured and the model's minimum (the measured one twice if the model has none)."""
+        model = self.model_best_epsilon
+        return self.best_epsilon, model if np.isfinite(model) else self.best_epsilon
+
     @property
     def truncation_slope(self) -> float:
         """The log-log slope of the measured error on the truncation branch (model: 2)."""
-        best = self.best_epsilon
+        start = min(BRANCH_GAP * max(self._minima()), TRUNCATION_LATEST_START)
         return _slope(self.epsilons, self.errors,
-                      (self.epsilons >= BRANCH_GAP * best) & (self.epsilons <= TRUNCATION_TOP))
+                      (self.epsilons >= start * GRID_SLACK_BELOW)
+                      & (self.epsilons <= TRUNCATION_TOP * GRID_SLACK_ABOVE))
 
     @property
     def rounding_slope(self) -> float:
         """The log-log slope of the measured error on the rounding branch (model: -1)."""
-        return _slope(self.epsilons, self.errors, self.epsilons <= self.best_epsilon / BRANCH_GAP)
+        return _slope(self.epsilons, self.errors,
+                      self.epsilons <= min(self._minima()) / BRANCH_GAP * GRID_SLACK_ABOVE)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from ..descriptions import choice_label
 from . import style
-from .common import Series, as_array, join, lead, magnitude, number, positive
+from .common import _SUPERSCRIPTS, Series, as_array, join, lead, magnitude, number, positive
 
 # A relative error of exactly 0 has no place on a log axis: it is drawn at this floor,
 # below anything float64 rounding produces.
@@ -84,18 +84,23 @@ def draw_epsilon_sweep(series: Sequence[Series]) -> tuple[Figure, str]:
         ax.plot(epsilons, positive(as_array(sweep["errors"])), label=item.label, **look)
         model_labels = ((_("model: truncation, ∝ ε²"), _("model: rounding, ∝ 1/ε"))
                         if len(series) == 1 else (None, None))
-        ax.plot(epsilons, positive(as_array(sweep["model_truncation"])), color=look["color"],
-                linestyle=":", linewidth=1.4, alpha=0.8, label=model_labels[0])
-        ax.plot(epsilons, positive(as_array(sweep["model_rounding"])), color=look["color"],
-                linestyle="--", linewidth=1.4, alpha=0.8, label=model_labels[1])
+        # Drawn over the data: on the right the measured error lies exactly on the dotted
+        # line, which would otherwise be hidden under it. A lone series' model is drawn in
+        # ink, so it stands out from the data's colour.
+        model_look = {"color": style.INK if len(series) == 1 else look["color"],
+                      "linewidth": 1.3, "alpha": 0.85, "zorder": 4}
+        ax.plot(epsilons, positive(as_array(sweep["model_truncation"])), linestyle=":",
+                label=model_labels[0], **model_look)
+        ax.plot(epsilons, positive(as_array(sweep["model_rounding"])), linestyle="--",
+                label=model_labels[1], **model_look)
     ax.axvline(series[0].data["sweep"]["machine_epsilon"] ** (1 / 3), color=style.MUTED,
-               linewidth=1.0, linestyle="-.", label=_("cube root of the machine epsilon"))
+               linewidth=1.0, linestyle="-.", label=_("cube root of the machine epsilon (2⁻⁵²)"))
     measured = [e for item in series for e in item.data["sweep"]["errors"] if e]
     ax.set_xscale("log")
     ax.set_yscale("log")
     if measured:  # the model's lines run far off the measured range at both ends
         ax.set_ylim(min(measured) / 10, max(measured) * 10)
-    style.label_axes(ax, title=_("Central difference error against the step"),
+    style.label_axes(ax, title=_("Central-difference error against the step"),
                      xlabel=_("Finite-difference step ε (log scale)"),
                      ylabel=_("Relative error (log scale)"))
     style.add_legend(ax, location="upper center")
@@ -103,32 +108,61 @@ def draw_epsilon_sweep(series: Sequence[Series]) -> tuple[Figure, str]:
 
 
 def _describe_sweep(series: Sequence[Series]) -> str:
+    first = series[0].data["sweep"]
     sentences = [_("Relative error of the central difference against backpropagation, along "
-                   "one random direction of the parameters, for steps ε from %(low)s to "
-                   "%(high)s, on logarithmic axes.") % {
-        "low": magnitude(series[0].data["sweep"]["epsilons"][0]),
-        "high": magnitude(series[0].data["sweep"]["epsilons"][-1])}]
+                   "one random direction in the space of the parameters, for steps ε from "
+                   "%(low)s to %(high)s, on logarithmic axes.") % {
+        "low": magnitude(first["epsilons"][0], superscript=True),
+        "high": magnitude(first["epsilons"][-1], superscript=True)}]
     for item in series:
         sweep = item.data["sweep"]
         values = {"error": _mantissa(sweep["min_error"]),
                   "best": _mantissa(sweep["best_epsilon"]),
                   "model": _mantissa(sweep["model_best_epsilon"]),
-                  "truncation": number(sweep["truncation_slope"] or 0, 2),
-                  "rounding": number(sweep["rounding_slope"] or 0, 2)}
+                  "truncation": _signed(number(sweep["truncation_slope"] or 0, 2)),
+                  "rounding": _signed(number(sweep["rounding_slope"] or 0, 2))}
         sentences.append(lead(item.label, _(
-            "The error is smallest, about %(error)s, at ε = %(best)s (the model of truncation "
-            "plus rounding puts the minimum at %(model)s). For larger steps it rises with a "
+            "The error is smallest, about %(error)s, at ε = %(best)s (the truncation-plus-"
+            "rounding model puts the minimum at %(model)s). For larger steps it rises with a "
             "slope of %(truncation)s (truncation, ∝ ε²); for smaller steps it rises with a "
             "slope of %(rounding)s (rounding, ∝ 1/ε).") % values))
+    cube_root = _mantissa(first["machine_epsilon"] ** (1 / 3))
+    if all(_rounding_model_is_above(item.data["sweep"]) for item in series):
+        sentences.append(_(
+            "The dotted and dashed lines are the model's truncation and rounding terms; the "
+            "dashed one lies above the measured errors. The vertical line marks the cube "
+            "root of the machine epsilon, about %(cube_root)s.") % {"cube_root": cube_root})
+    else:
+        sentences.append(_(
+            "The dotted and dashed lines are the model's truncation and rounding terms. The "
+            "vertical line marks the cube root of the machine epsilon, about "
+            "%(cube_root)s.") % {"cube_root": cube_root})
     return join(sentences)
 
 
+def _rounding_model_is_above(sweep) -> bool:
+    """Whether the measured errors on the rounding branch lie below the model's line (the
+    model counts a full u |f| of error in each evaluation, and rounding partly cancels)."""
+    epsilons, errors = as_array(sweep["epsilons"]), as_array(sweep["errors"])
+    rounding = as_array(sweep["model_rounding"])
+    left = epsilons <= min(sweep["best_epsilon"], sweep["model_best_epsilon"] or 1) / 10
+    ratios = errors[left] / rounding[left]
+    return bool(np.isfinite(ratios).any() and np.nanmedian(ratios) < 1)
+
+
+def _signed(text: str) -> str:
+    """Write a minus sign, not a hyphen, as the lesson's text does."""
+    return text.replace("-", "−")
+
+
 def _mantissa(value: float | None) -> str:
-    """Return "1.8 × 10^-5": two digits, since steps a few times apart share a power of ten."""
+    """Return "1.8 × 10⁻⁵": two digits, since steps a few times apart share a power of ten.
+    The power is written in superscripts, which screen readers read as a power, not as
+    a caret."""
     if not value:
         return "0" if value == 0 else "?"
     exponent = math.floor(math.log10(abs(value)))
     mantissa = round(value / 10**exponent, 1)
     if abs(mantissa) >= 10:  # 9.96 rounds up to the next power of ten
         mantissa, exponent = mantissa / 10, exponent + 1
-    return f"{number(mantissa)} × 10^{exponent}"
+    return f"{number(mantissa)} × 10{str(exponent).translate(_SUPERSCRIPTS)}"

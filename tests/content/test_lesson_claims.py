@@ -5,13 +5,14 @@ changes the statement makes the test fail until it is checked again) and runs th
 configuration the statement names.
 """
 
+import collections
 import functools
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from simulations.engine import activations, gradcheck, init_variance, recurrent
+from simulations.engine import activations, gradcheck, init_variance, network, recurrent
 from simulations.engine.core import validate
 
 LESSONS = Path(__file__).resolve().parents[2] / "content" / "redes-neurais" / "18-backpropagation"
@@ -98,8 +99,7 @@ def largest_entry_error(result: gradcheck.GradcheckResult) -> float:
 def test_the_lesson_teaches_the_simulations_norm_wise_criterion():
     assert_lesson_says(
         "07",
-        "A implementação é considerada correta quando o erro de todos os tensores fica abaixo "
-        "de $10^{-6}$",
+        "A verificação passa quando o erro de todos os tensores fica abaixo de $10^{-6}$",
         "The check passes when the error of every tensor is below $10^{-6}$",
     )
     assert gradcheck.TOLERANCE == 1e-6
@@ -111,63 +111,89 @@ def test_the_best_epsilon_is_near_the_cube_root_of_the_machine_precision():
     power = f"{mantissa} \\times 10^{{{int(exponent)}}}"
     assert_lesson_says(
         "07",
-        f"em float64, isso dá cerca de ${power}$, e é por isso que $\\varepsilon = 10^{{-5}}$ "
+        f"sua raiz cúbica é cerca de ${power}$, e é por isso que $\\varepsilon = 10^{{-5}}$ "
         "funciona bem",
-        f"in float64 that is about ${power}$, which is why $\\varepsilon = 10^{{-5}}$ works "
+        f"its cube root is about ${power}$, which is why $\\varepsilon = 10^{{-5}}$ works "
         "well",
     )
 
 
+# The per-entry counts and the failures at ε = 1e-8 are rounding errors: their exact values
+# depend on the BLAS kernel and the CPU. Over four OpenBLAS kernels (Haswell, SkylakeX,
+# Sandybridge, Prescott) and 55 orders of the batch, which leave the loss mathematically
+# unchanged, they ranged over 30..50 and 3..9 (per entry, above 1e-7 and 1e-6) and 74..93
+# (sigmoid, 1e-8; review 2026-12). The text states them in words, and the bands below are
+# about 3.5 standard deviations wide on each side of those ranges.
 def test_per_entry_errors_flag_correct_sigmoid_gradients():
-    runs = gradcheck_runs("sigmoid")
-    above_tolerance = sum(largest_entry_error(result) > 1e-6 for result in runs)
-    flagged = sum(largest_entry_error(result) > 1e-7 for result in runs)
     assert_lesson_says(
         "07",
-        "o erro relativo de algum elemento passa de $10^{-6}$ em "
-        f"{above_tolerance} de 200 sementes aleatórias, e de $10^{{-7}}$ (a linha que muitos "
-        f"guias traçam para erros por elemento) em {flagged}, embora o backpropagation esteja "
-        "correto e o erro por tensor fique abaixo de $10^{-6}$ em todas as 200",
-        "some entry's relative error exceeds $10^{-6}$ for "
-        f"{above_tolerance} of 200 random seeds, and $10^{{-7}}$ (the line many guides draw "
-        f"for per-entry errors) for {flagged}, although backpropagation is correct and the "
-        "error per tensor stays below $10^{-6}$ for every seed",
+        "passa de $10^{-7}$ (o nível que as notas do CS231n consideram satisfatório) em cerca "
+        "de uma semente em cinco, e de $10^{-6}$ em algumas poucas, "
+        "embora o backpropagation esteja correto e o erro por tensor fique abaixo de "
+        "$10^{-7}$ em todas as 200 sementes.",
+        "exceeds $10^{-7}$ (the level below which the CS231n notes say one \"should be "
+        "happy\") for about one seed in five, and $10^{-6}$ for a few, although "
+        "backpropagation is correct and the error per tensor stays below $10^{-7}$ for all "
+        "200 seeds.",
     )
-    assert 0 < above_tolerance < flagged
-    assert all(result.passed for result in runs)
+    runs = gradcheck_runs("sigmoid")
+    flagged = sum(largest_entry_error(result) > 1e-7 for result in runs)
+    above = sum(largest_entry_error(result) > 1e-6 for result in runs)
+    assert 26 <= flagged <= 60  # "about one seed in five"
+    assert 1 <= above <= 15 and above < flagged  # "a few"
+    assert max(result.max_relative_error for result in runs) < 1e-7
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu"])
 def test_epsilon_1e_5_passes_every_seed(activation):
     assert_lesson_says(
         "07",
-        "a verificação passou com $\\varepsilon = 10^{-5}$ em todas as 200 sementes com cada "
+        "a verificação com $\\varepsilon = 10^{-5}$ passou em todas as 200 sementes, para cada "
         "uma das quatro ativações",
-        "$\\varepsilon = 10^{-5}$ passed for all 200 seeds with each of the four activations",
+        "the check with $\\varepsilon = 10^{-5}$ passed for all 200 seeds with each of the "
+        "four activations",
     )
     assert failures(activation, 1e-5) == 0
 
 
-def test_epsilon_outside_the_range_fails_correct_gradients():
-    sigmoid_tiny, tanh_tiny = failures("sigmoid", 1e-8), failures("tanh", 1e-8)
-    tanh_large, relu_large = failures("tanh", 1e-3), failures("relu", 1e-3)
-    leaky_large = failures("leaky_relu", 1e-3)
+def test_epsilon_1e_8_fails_a_third_to_a_half_of_the_sigmoid_seeds_by_rounding():
     assert_lesson_says(
         "07",
-        f"Com $\\varepsilon = 10^{{-8}}$, a verificação falhou com a sigmoide em {sigmoid_tiny} "
-        f"das 200 sementes, por causa do erro de arredondamento, e com a tanh em {tanh_tiny}.",
-        f"With $\\varepsilon = 10^{{-8}}$, the check failed with the sigmoid for {sigmoid_tiny} "
-        f"of the 200 seeds, because of rounding error, and with tanh for {tanh_tiny}.",
+        "Com $\\varepsilon = 10^{-8}$, o maior erro por tensor de uma semente típica com a "
+        "sigmoide fica perto de $10^{-6}$, bem na tolerância, e a verificação falhou em algo "
+        "entre um terço e metade das sementes, por causa do erro de arredondamento; com as "
+        "outras três ativações, falhou no máximo em poucas.",
+        "With $\\varepsilon = 10^{-8}$, the largest error per tensor of a typical sigmoid seed "
+        "is close to $10^{-6}$, right at the tolerance, so the check failed for between a "
+        "third and a half of the seeds, because of rounding error; with the other three "
+        "activations it failed for at most a few.",
     )
+    sigmoid = gradcheck_runs("sigmoid", 1e-8)
+    failed = sum(not result.passed for result in sigmoid)
+    assert len(GRADCHECK_SEEDS) / 3 <= failed <= len(GRADCHECK_SEEDS) / 2  # 74..93 observed
+    median = np.median([result.max_relative_error for result in sigmoid])
+    assert 5e-7 <= median <= 2e-6  # 7.8e-7..9.4e-7 observed
+    assert all(failures(name, 1e-8) <= 10 for name in ("tanh", "relu", "leaky_relu"))
+
+
+def test_epsilon_1e_3_fails_by_truncation_and_at_the_kinks():
+    # Truncation and kink crossings are far above rounding: these counts are the same on
+    # every kernel (the nearest seed lies 0.6 % from the tolerance, rounding ~1e-7 of it).
+    tanh, sigmoid = failures("tanh", 1e-3), failures("sigmoid", 1e-3)
+    relu, leaky = failures("relu", 1e-3), failures("leaky_relu", 1e-3)
     assert_lesson_says(
         "07",
-        f"Com $\\varepsilon = 10^{{-3}}$, a verificação falhou com a tanh em {tanh_large} das "
-        f"200, por causa do erro de truncamento, com a ReLU em {relu_large} e com a leaky ReLU "
-        f"em {leaky_large},",
-        f"With $\\varepsilon = 10^{{-3}}$, the check failed with tanh for {tanh_large} of the "
-        f"200, because of truncation error, with ReLU for {relu_large} and with leaky ReLU for "
-        f"{leaky_large},",
+        f"Com $\\varepsilon = 10^{{-3}}$, a verificação falhou com a tanh em {tanh} das 200 e "
+        f"com a sigmoide em {sigmoid}, por causa do erro de truncamento; com a ReLU, em {relu} "
+        f"e, com a leaky ReLU, em {leaky}, sempre porque uma perturbação de $\\pm\\varepsilon$ "
+        "fez alguma pré-ativação cruzar o zero, onde a função não é diferenciável.",
+        f"With $\\varepsilon = 10^{{-3}}$, the check failed with tanh for {tanh} of the 200 and "
+        f"with the sigmoid for {sigmoid}, because of truncation error, and with ReLU for "
+        f"{relu} and with leaky ReLU for {leaky}, in each case because a perturbation of "
+        "$\\pm\\varepsilon$ moved some pre-activation across zero, where the function is not "
+        "differentiable.",
     )
+    assert 0 < sigmoid < tanh
 
 
 def test_epsilon_1e_2_fails_every_activation():
@@ -199,7 +225,7 @@ def test_the_sigmoids_rounding_failures_are_in_its_small_first_layer_gradients()
         ])
         for name in ("b1", "W1", "W3")
     }
-    b1, w1, w3 = (f"{median[name]:.2g}" for name in ("b1", "W1", "W3"))
+    b1, w1, w3 = (f"{median[name]:#.2g}" for name in ("b1", "W1", "W3"))
     assert_lesson_says(
         "07",
         f"(norma mediana de {b1.replace('.', ',')} em $b^1$ e de {w1.replace('.', ',')} em "
@@ -207,6 +233,13 @@ def test_the_sigmoids_rounding_failures_are_in_its_small_first_layer_gradients()
         f"(median norm {b1} for $b^1$ and {w1} for $W^1$, against {w3} for $W^3$)",
     )
     assert failed <= {"b1", "W1", "b2", "W2"}
+    counts = collections.Counter(
+        check.name
+        for result in runs
+        for check in result.checks
+        if check.relative_error >= gradcheck.TOLERANCE
+    )
+    assert counts["b1"] + counts["W1"] > counts["b2"] + counts["W2"]  # "and sometimes"
 
 
 def test_a_forget_bias_of_1_leaves_the_gate_mostly_open():
@@ -257,3 +290,55 @@ def test_the_rule_of_thumb_keeps_glorot_for_tanh_not_for_the_sigmoid():
     )
     z = np.linspace(-10.0, 10.0, 2001)
     assert activations.sigmoid_slope(activations.sigmoid(z)).max() == pytest.approx(0.25)
+
+
+def _moves_a_preactivation_across_zero(activation: str, seed: int, epsilon: float) -> bool:
+    """Whether a ±epsilon step of some parameter entry flips the sign of some hidden unit's
+    pre-activation for some example of the batch, in the network ``gradcheck.run`` draws
+    (rebuilt here; its loss is compared with the engine's so the two cannot drift apart)."""
+    params = validate(gradcheck.GradcheckParams, {"activation": activation, "epsilon": epsilon})
+    rng = np.random.default_rng(seed)  # the same draws, in the same order, as gradcheck.run
+    sizes = [params.width] * (params.depth + 1) + [1]
+    weights, biases = network.build_network(
+        rng, sizes, init=params.init, init_std=params.init_std, batch_norm=False
+    )
+    biases = [0.1 * rng.standard_normal(b.shape) for b in biases]
+    inputs = rng.standard_normal((params.batch_size, params.width))
+    targets = rng.standard_normal((params.batch_size, 1))
+    f = activations.ACTIVATIONS[activation].function
+
+    def signs() -> np.ndarray:
+        h, pattern = inputs, []
+        for weight, bias in zip(weights[:-1], biases[:-1], strict=True):
+            z = h @ weight + bias
+            pattern.append(z > 0)
+            h = f(z)
+        return np.concatenate([p.ravel() for p in pattern]), h @ weights[-1] + biases[-1]
+
+    base, outputs = signs()
+    engine = gradcheck.run(params, seed).loss
+    assert 0.5 * np.mean((outputs - targets) ** 2) == pytest.approx(engine, rel=1e-12)
+    for tensor in (*weights, *biases):
+        for index in np.ndindex(tensor.shape):
+            original = tensor[index]
+            for step in (epsilon, -epsilon):
+                tensor[index] = original + step
+                crossed = not np.array_equal(signs()[0], base)
+                tensor[index] = original
+                if crossed:
+                    return True
+    return False
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu"])
+def test_the_kinked_activations_fail_at_1e_3_exactly_when_a_pre_activation_crosses_zero(
+    activation,
+):
+    # "sempre porque uma perturbação de ±ε fez alguma pré-ativação cruzar o zero" / "in each
+    # case because a perturbation of ±ε moved some pre-activation across zero": the sentence
+    # is quoted in test_epsilon_1e_3_fails_by_truncation_and_at_the_kinks.
+    failing = {seed for seed, result in zip(GRADCHECK_SEEDS, gradcheck_runs(activation, 1e-3),
+                                            strict=True) if not result.passed}
+    crossing = {seed for seed in GRADCHECK_SEEDS
+                if _moves_a_preactivation_across_zero(activation, seed, 1e-3)}
+    assert failing and failing <= crossing
