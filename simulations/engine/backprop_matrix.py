@@ -27,6 +27,7 @@ import numpy as np
 from . import initializers
 from .activations import ACTIVATIONS, NAMES
 from .core import Simulation, finite_or_none, param, result_header
+from .mlp_params import init_std_param
 from .network import build_network, forward, measure_loss, walk_back
 
 SLUG = "backprop_matrix"
@@ -45,13 +46,7 @@ class BackpropMatrixParams:
     init: str = param(
         "glorot_normal", doc="Weight initialization scheme.", choices=initializers.SCHEMES
     )
-    init_std: float = param(
-        1.0,
-        doc="Standard deviation of every weight when init is 'normal' (ignored otherwise).",
-        minimum=1e-3,
-        maximum=10.0,
-        log_scale=True,
-    )
+    init_std: float = init_std_param(1.0)
 
     @property
     def sizes(self) -> list[int]:

@@ -40,6 +40,7 @@ from .core import (
     result_header,
 )
 from .gradcheck_sweep import EpsilonSweep, random_direction, sweep_epsilon
+from .mlp_params import init_std_param
 from .network import backpropagate, build_network, forward, measure_loss
 
 SLUG = "gradient_check"
@@ -57,13 +58,7 @@ class GradcheckParams:
     init: str = param(
         "glorot_normal", doc="Weight initialization scheme.", choices=initializers.SCHEMES
     )
-    init_std: float = param(
-        1.0,
-        doc="Standard deviation of every weight when init is 'normal' (ignored otherwise).",
-        minimum=1e-3,
-        maximum=10.0,
-        log_scale=True,
-    )
+    init_std: float = init_std_param(1.0)
     batch_norm: bool = param(False, doc="Batch-normalize every hidden layer (training mode).")
     epsilon: float = param(
         1e-5, doc="Finite-difference step.", minimum=1e-10, maximum=1e-1, log_scale=True
