@@ -39,7 +39,8 @@ from quizzes.answer_serializers import AnswerSerializer, plain_answer
 from quizzes.attempt_serializers import AttemptOutcomeSerializer
 from quizzes.models import Question
 from quizzes.serializers import QuestionSerializer
-from quizzes.services import SnapshotMemo, record_attempt
+from quizzes.services import record_attempt
+from quizzes.snapshot_memo import SnapshotMemo
 from storage.moment import one_moment
 
 from .api_cache import CONTENT_GENERATION_KEY, cached_content, learner_renewed_after, served_lesson

@@ -28,6 +28,7 @@ from . import grading, learner_state, variants
 from .learner_state import LearnerView
 from .learner_variants import LearnerVariant, choices_of, learner_variant
 from .models import Attempt, Choice, Question
+from .snapshot_memo import SnapshotMemo
 
 # Apps above quizzes (progress) act on a stored attempt through these hooks, called with
 # it inside the answer's transaction and under the learner's lock, so that what they
@@ -88,36 +89,6 @@ def question_snapshot(*, question: Question, language: str, variant: LearnerVari
             solution_policy=question.solution_policy,
             solution_after_tries=question.solution_after_tries,
         )
-
-
-class SnapshotMemo:
-    """One question's snapshots, each made once per language and variant values.
-
-    For a question read once and reused unchanged: the API keeps the question an answer
-    is for until the course content changes (``classroom.api_views``), and its snapshot
-    is then the same for every learner shown the same values, as is the dict stored with
-    each attempt. Both are shared by the requests (and threads) that get them: callers
-    must not change them.
-    """
-
-    LIMIT = 256  # values of a varied question's parameters remembered at once
-
-    def __init__(self) -> None:
-        self._made: dict[tuple[str, str], tuple[grading.QuestionSnapshot, dict]] = {}
-
-    def get(self, language: str, variant: LearnerVariant | None,
-            make: Callable[[], grading.QuestionSnapshot]
-            ) -> tuple[grading.QuestionSnapshot, dict]:
-        # repr, not the values: 0.0 == -0.0 and 1 == 1.0, but they read differently.
-        params = variant.answer.params if variant else {}
-        key = (language, repr(sorted(params.items())))
-        found = self._made.get(key)
-        if found is None:
-            if len(self._made) >= self.LIMIT:
-                self._made.clear()
-            snapshot = make()
-            found = self._made[key] = (snapshot, snapshot.to_dict())
-        return found
 
 
 def _stored_outcome(data: dict) -> grading.Outcome:
