@@ -7,14 +7,17 @@ shared cache (scope ``auth``), so every app process counts towards one limit.
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox import views as knox_views
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from api.throttling import ScopedRateThrottle
 
+from .password_reset import LimitedPasswordResetForm
 from .serializers import LoginSerializer, RegistrationSerializer, TokenSerializer, UserSerializer
 from .services import issue_token, register_learner
 
@@ -94,3 +97,32 @@ class CurrentLearnerView(generics.RetrieveAPIView):
 
     def get_object(self):
         return self.request.user
+
+
+class PasswordResetRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+@extend_schema(
+    tags=["auth"], summary="E-mail a password reset link",
+    description="Send the account with this e-mail address a link to the web page where a "
+                "new password is chosen, in the request's language. The answer is the same "
+                "whether or not an account uses the address, so that it reveals none; each "
+                "client address may ask a few times per hour (429 past that).",
+    request=PasswordResetRequestSerializer,
+    responses={202: OpenApiResponse(description="If an account uses the address, the e-mail "
+                                                "is on its way.")},
+)
+class PasswordResetView(CredentialsView):
+    serializer_class = PasswordResetRequestSerializer
+
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        form = LimitedPasswordResetForm(serializer.validated_data, request=request)
+        if not form.is_valid():
+            if form.has_error("__all__", "too_many_resets"):
+                raise Throttled(wait=settings.PASSWORD_RESET_WINDOW_SECONDS)
+            raise ValidationError(form.errors)
+        form.send(request)
+        return Response(status=status.HTTP_202_ACCEPTED)

@@ -4,6 +4,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .login_guard import lockout_message
 from .validators import validate_email_not_registered
@@ -20,6 +21,9 @@ class SignUpForm(UserCreationForm):
         super().__init__(*args, **kwargs)
         for name in ("first_name", "last_name", "email"):
             self.fields[name].required = True
+        # Django's model labels read as machine text in Portuguese ("Primeiro nome").
+        self.fields["first_name"].label = _("First name")
+        self.fields["last_name"].label = _("Last name")
         self.fields["email"].validators.append(validate_email_not_registered)
 
     def learner_fields(self) -> dict:

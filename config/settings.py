@@ -2,8 +2,9 @@
 from the environment, with safe local defaults (SQLite, local-memory cache, DEBUG off).
 
 Variables: SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DATABASE_URL,
-REDIS_URL, CELERY_BROKER_URL, SECURE_SSL_REDIRECT, LOG_LEVEL, METRICS_TOKEN. See README.md,
-"Configuration".
+REDIS_URL, CELERY_BROKER_URL, SECURE_SSL_REDIRECT, LOG_LEVEL, METRICS_TOKEN, EMAIL_HOST
+(and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL).
+See README.md, "Configuration".
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "course.context_processors.language_switch",
+                "accounts.context_processors.return_to",
             ],
         },
     },
@@ -301,6 +303,19 @@ SPECTACULAR_SETTINGS = {
 # Prometheus scrapes /metrics with this bearer token; unset, /metrics is a 404
 # (ops/metrics_endpoint.py, docs/deploy.md "Metrics").
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
+# E-mail (password reset): printed to the console unless EMAIL_HOST names an SMTP server.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Gradiente <no-reply@localhost>")
+# Reset e-mails one client address may ask for per window (accounts/password_reset.py).
+PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 5)
+PASSWORD_RESET_WINDOW_SECONDS = 3600
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "course:course_list"

@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 )
 
 from accounts.forms import AdminLoginForm, LoginForm
+from accounts.urls import password_reset_urlpatterns
 from api.errors import unknown_api_endpoint
 from api.schema_view import EnglishSchemaView
 from course import urls as course_urls
@@ -50,6 +51,7 @@ urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    *password_reset_urlpatterns,
 )
 
 # Errors outside the views: API paths answer RFC 9457 problems, web paths their pages.

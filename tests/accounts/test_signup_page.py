@@ -11,7 +11,7 @@ FORM = {
 
 
 @pytest.mark.parametrize(("lang", "heading", "name_label"), [
-    ("pt-br", "Criar conta", "Primeiro nome"), ("en", "Sign up", "First name"),
+    ("pt-br", "Criar conta", "Sobrenome"), ("en", "Sign up", "First name"),
 ])
 @pytest.mark.django_db
 def test_signup_page_asks_for_names_in_each_language(client, lang, heading, name_label):
