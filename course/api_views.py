@@ -26,9 +26,11 @@ from simulations.api_views import (
     ALT_TEXT,
     FORMAT,
     IMAGES,
+    LAYOUT,
     SimulationAPIView,
     check_format,
     image_response,
+    query_layout,
 )
 
 from .lesson_figures import plan_lesson_figure
@@ -97,14 +99,14 @@ class LessonFigureView(SimulationAPIView):
         tags=["simulations"], summary="Draw a figure declared by a lesson",
         description="A figure compares one or more results of one simulation, as the "
                     "lesson's `figures` declare it. `fmt` is `png` or `svg`.",
-        parameters=[FORMAT, IF_NONE_MATCH, ETAG, ALT_TEXT],
+        parameters=[FORMAT, LAYOUT, IF_NONE_MATCH, ETAG, ALT_TEXT],
         responses={**IMAGES, 304: NOT_MODIFIED},
     )
     def get(self, request, course_slug: str, lesson_slug: str, name: str, fmt: str):
         check_format(fmt)
         planned = plan_lesson_figure(
             course_slug=course_slug, lesson_slug=lesson_slug, name=name,
-            language=translation.get_language(), fmt=fmt)
+            language=translation.get_language(), fmt=fmt, layout=query_layout(request))
         if planned is None:
             raise NotFound(_("This lesson has no figure named “%(name)s”.") % {"name": name})
         return image_response(request, planned)

@@ -62,7 +62,8 @@ def series_params(spec: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str,
     return {**(spec.get("params") or {}), **(item.get("params") or {})}
 
 
-def plan_figure(spec: Mapping[str, Any], *, language: str, fmt: str) -> services.PlotRequest:
+def plan_figure(spec: Mapping[str, Any], *, language: str, fmt: str, layout: str = "wide"
+                ) -> services.PlotRequest:
     """Validate a figure spec and name its image (KeyError, ParameterError if bad)."""
     return services.plan_plot(
         slug=spec["simulation"],
@@ -72,11 +73,13 @@ def plan_figure(spec: Mapping[str, Any], *, language: str, fmt: str) -> services
         kind=spec.get("plot"),
         language=language,
         fmt=fmt,
+        layout=layout,
     )
 
 
 def plan_lesson_figure(
-    *, course_slug: str, lesson_slug: str, name: str, language: str, fmt: str
+    *, course_slug: str, lesson_slug: str, name: str, language: str, fmt: str,
+    layout: str = "wide",
 ) -> services.PlotRequest | None:
     """Find a published lesson's figure by name and plan its image; None if there is none."""
     lesson = Lesson.objects.filter(
@@ -86,7 +89,7 @@ def plan_lesson_figure(
     if spec is None:
         return None
     try:
-        return plan_figure(spec, language=language, fmt=fmt)
+        return plan_figure(spec, language=language, fmt=fmt, layout=layout)
     except (KeyError, ValueError, TypeError):  # ParameterError is a ValueError
         logger.warning("Figure %r of lesson %s/%s is invalid", name, course_slug, lesson_slug)
         return None
@@ -115,6 +118,7 @@ def describe_figure(lesson, spec: dict, language: str) -> dict | None:
     return {
         "anchor": figure_anchor(spec["name"]),
         "url": f"{url}?{urlencode({'lang': language})}",
+        "narrow_url": f"{url}?{urlencode({'lang': language, 'layout': 'narrow'})}",
         "alt": image.alt,
         "caption": caption_with_definitions(planned, translated(spec.get("caption"), language),
                                             language),
@@ -142,14 +146,14 @@ def caption_with_definitions(planned: services.PlotRequest, caption: str, langua
     return " ".join([caption, *sentences]) if caption else " ".join(sentences)
 
 
-def figure_image(spec: Mapping[str, Any], language: str, fmt: str = "png"
-                 ) -> tuple[services.PlotRequest, plots.Image] | None:
+def figure_image(spec: Mapping[str, Any], language: str, fmt: str = "png",
+                 layout: str = "wide") -> tuple[services.PlotRequest, plots.Image] | None:
     """Return a figure's image (drawn now, or from the cache) and its plan; None if invalid.
 
     The plan's ``key`` is the image's ETag, as ``/api/v1/simulations/figures/...`` sends it.
     """
     try:
-        planned = plan_figure(spec, language=language, fmt=fmt)
+        planned = plan_figure(spec, language=language, fmt=fmt, layout=layout)
     except (KeyError, ValueError, TypeError):
         logger.warning("Figure %r is invalid", spec.get("name"))
         return None

@@ -35,7 +35,7 @@ from .engine.core import ParameterError
 from .errors import field_messages
 from .serializers import SimulationSerializer
 
-RESERVED = frozenset({"seed", "lang", "kind", "format"})
+RESERVED = frozenset({"seed", "lang", "kind", "format", "layout"})
 # Results change only with the engine version, which the URL does not carry: clients
 # keep a response for a day and then revalidate it with its ETag (a cheap 304).
 MAX_AGE = 24 * 3600
@@ -45,6 +45,15 @@ def query_seed(request) -> int:
     """Return ``?seed=`` as an int (default 0), or raise a 400 naming the field."""
     return integer_query_param(request, "seed", minimum=0, maximum=services.MAX_SEED,
                                default=services.DEFAULT_SEED)
+
+
+def query_layout(request) -> str:
+    """Return ``?layout=`` (default wide), or raise a 400 naming the field."""
+    layout = request.GET.get("layout", "wide")
+    if layout not in plots.LAYOUTS:
+        raise ValidationError({"layout": [_("Choose one of: %(choices)s.") % {
+            "choices": ", ".join(plots.LAYOUTS)}]})
+    return layout
 
 
 def query_params(request) -> dict[str, str]:
@@ -113,6 +122,10 @@ KIND = OpenApiParameter(
     "kind", OpenApiTypes.STR,
     description="Which plot of the simulation (see `plot_kinds` in the catalogue; default the "
                 "first).")
+LAYOUT = OpenApiParameter(
+    "layout", str, enum=list(plots.LAYOUTS),
+    description="`wide` (default: about 800 px, panels side by side) or `narrow` (about "
+                "420 px, panels stacked, for a phone: the same text at a readable size).")
 # Named for what it holds, not "params": generated clients have a variable of that name.
 # An exploded form object: its name never appears in the URL, only its members do.
 PARAMS = OpenApiParameter(
@@ -182,7 +195,7 @@ class SimulationPlotView(SimulationWorkView):
         tags=["simulations"], summary="Draw a simulation's result as PNG or SVG",
         description="`fmt` is `png` or `svg`. Labels are in the request's language; the alt "
                     "text is in the `X-Alt-Text` header.",
-        parameters=[FORMAT, SEED, KIND, PARAMS, IF_NONE_MATCH, ETAG, ALT_TEXT,
+        parameters=[FORMAT, SEED, KIND, LAYOUT, PARAMS, IF_NONE_MATCH, ETAG, ALT_TEXT,
                     *api_jobs.WORK_HEADERS],
         responses={**IMAGES, 304: NOT_MODIFIED, 400: BAD_PARAMETERS,
                    (202, "application/json"): api_jobs.ACCEPTED,
@@ -196,7 +209,8 @@ class SimulationPlotView(SimulationWorkView):
         try:
             planned = services.plan_lone_plot(
                 slug=slug, raw_params=query_params(request), seed=seed,
-                kind=request.GET.get("kind"), language=translation.get_language(), fmt=fmt)
+                kind=request.GET.get("kind"), language=translation.get_language(), fmt=fmt,
+                layout=query_layout(request))
         except ParameterError as error:
             raise bad_parameters(error) from None
         except KeyError:

@@ -32,7 +32,8 @@ def describe(planned: services.ResultRequest | services.PlotRequest) -> dict[str
                            "seed": planned.seed}}
     return {"plot": {"slug": planned.slug, "kind": planned.kind, "seed": planned.seed,
                      "series": [[label, normalized(params)] for label, params in planned.series],
-                     "language": planned.language, "fmt": planned.fmt}}
+                     "language": planned.language, "fmt": planned.fmt,
+                     "layout": planned.layout}}
 
 
 def plan(job: dict[str, Any]) -> services.ResultRequest | services.PlotRequest:
@@ -44,7 +45,7 @@ def plan(job: dict[str, Any]) -> services.ResultRequest | services.PlotRequest:
     spec = job["plot"]
     return services.plan_plot(slug=spec["slug"], series=[tuple(pair) for pair in spec["series"]],
                               seed=spec["seed"], kind=spec["kind"], language=spec["language"],
-                              fmt=spec["fmt"])
+                              fmt=spec["fmt"], layout=spec.get("layout", "wide"))
 
 
 def claim(key: str, result_url: str, *, replace: bool) -> bool:

@@ -50,6 +50,7 @@ class PlotRequest:
     language: str
     fmt: str
     key: str
+    layout: str = "wide"
 
 
 def content_key(
@@ -112,6 +113,7 @@ def plan_plot(
     kind: str | None,
     language: str,
     fmt: str,
+    layout: str = "wide",
 ) -> PlotRequest:
     """Validate a request for an image and name it, without drawing anything.
 
@@ -124,29 +126,34 @@ def plan_plot(
     kind_name = simulation.plot_kind(kind).name
     if fmt not in plots.FORMATS:
         raise ValueError(f"unknown image format {fmt!r}")
+    if layout not in plots.LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
     validated = tuple((label, simulation.validate(raw)) for label, raw in series)
     named = {"kind": kind_name,
              "series": [{"label": label, "params": normalized(params)}
                         for label, params in validated]}
+    if layout != "wide":  # the wide images keep the names (and ETags) they always had
+        named["layout"] = layout
     key = content_key(slug=slug, params=named, seed=seed, language=language, fmt=fmt)
-    return PlotRequest(slug, kind_name, validated, seed, language, fmt, key)
+    return PlotRequest(slug, kind_name, validated, seed, language, fmt, key, layout)
 
 
 def plan_lone_plot(
     *, slug: str, raw_params: Mapping[str, str], seed: int, kind: str | None, language: str,
-    fmt: str,
+    fmt: str, layout: str = "wide",
 ) -> PlotRequest:
     """Plan the image of one result from query-string parameters (remembered: see below)."""
-    return _plan_lone_plot(slug, tuple(sorted(raw_params.items())), seed, kind, language, fmt)
+    return _plan_lone_plot(slug, tuple(sorted(raw_params.items())), seed, kind, language, fmt,
+                           layout)
 
 
 # Planning is a pure function of the query, and a cached image's request is nothing but
 # planning and one cache read: remembering recent plans keeps a cached plot as cheap to
 # serve as a trivial page. Failed plans (bad parameters) raise and are not remembered.
 @functools.lru_cache(maxsize=1024)
-def _plan_lone_plot(slug, raw_items, seed, kind, language, fmt) -> PlotRequest:
+def _plan_lone_plot(slug, raw_items, seed, kind, language, fmt, layout) -> PlotRequest:
     return plan_plot(slug=slug, series=[("", dict(raw_items))], seed=seed, kind=kind,
-                     language=language, fmt=fmt)
+                     language=language, fmt=fmt, layout=layout)
 
 
 def get_plot(request: PlotRequest) -> plots.Image:
@@ -166,7 +173,7 @@ def _draw(request: PlotRequest) -> plots.Image:
         for label, params in request.series
     ]
     image = plots.render(registry.get(request.slug), drawn, kind=request.kind, fmt=request.fmt,
-                         language=request.language)
+                         language=request.language, layout=request.layout)
     cache.set(_cache_name(request.key), dataclasses.asdict(image), CACHE_TIMEOUT)
     return image
 

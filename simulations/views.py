@@ -98,6 +98,7 @@ def simulation_detail(request, slug: str):
     context.update(
         image=image,
         plot_url=f"{plot}?{query}",
+        narrow_plot_url=f"{plot}?{query}&layout=narrow",
         svg_url=f"{svg}?{query}",
         json_url=f"{run}?{urlencode({**normalized(params), 'seed': seed})}",
         numbers=simulation.key_numbers(result, kind=planned.kind),

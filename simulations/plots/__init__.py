@@ -21,8 +21,9 @@ from . import style
 from .common import Series
 
 FORMATS = tuple(style.CONTENT_TYPES)
+LAYOUTS = style.LAYOUTS
 
-__all__ = ["FORMATS", "Image", "PlotKind", "Series", "render"]
+__all__ = ["FORMATS", "LAYOUTS", "Image", "PlotKind", "Series", "render"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,18 +52,20 @@ class Image:
 
 
 def render(
-    simulation, series: Sequence[Series], *, kind: str | None, fmt: str, language: str
+    simulation, series: Sequence[Series], *, kind: str | None, fmt: str, language: str,
+    layout: str = "wide",
 ) -> Image:
-    """Draw the results in ``language`` and encode the figure as ``fmt`` (png or svg).
+    """Draw the results in ``language`` and encode the figure as ``fmt`` (png or svg),
+    for a page column or a phone (``layout``: see style.LAYOUTS).
 
     ``simulation`` is the declaration of the simulation that made the results (see
     :mod:`simulations.registry`): it names the kinds of plot. A series without a label
     (a lone result) is named by its configuration.
     """
     plot_kind = simulation.plot_kind(kind)
-    with translation.override(language):
+    with translation.override(language), style.layout(layout):
         named = [Series(item.label or simulation.config_label(item.data), item.data)
                  for item in series]
         figure, alt = plot_kind.draw(named)
         content = style.save(figure, fmt)
-    return Image(content, style.CONTENT_TYPES[fmt], alt, style.WIDTH_PX, style.HEIGHT_PX)
+    return Image(content, style.CONTENT_TYPES[fmt], alt, *style.size_px(figure))

@@ -42,7 +42,7 @@ def config_label(data) -> str:
 def draw_graph(series: Sequence[Series]) -> tuple[Figure, str]:
     """Draw the first result's expression graph: values, local derivatives, adjoints."""
     data = series[0].data
-    figure, (ax,) = style.new_figure(height_px=GRAPH_HEIGHT_PX)
+    figure, (ax,) = style.new_figure(height_px=GRAPH_HEIGHT_PX, fits_narrow=False)
     blank_canvas(ax)
     half = NODE_WIDTH / 2
     for item in data["edges"]:

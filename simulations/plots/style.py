@@ -9,9 +9,11 @@ same figure always gives the same bytes (element ids are hashes salted with it).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -26,6 +28,46 @@ WIDTH_PX = 800
 HEIGHT_PX = 450
 BASE_DPI = 100
 PNG_SCALE = 2
+
+# Layouts: "wide" for a page column, "narrow" for a phone. The narrow figure is drawn at
+# about the width a phone shows it (so its fonts stay at their size: an 800 px figure
+# shown at 360 px would shrink them to less than half) and stacks its panels.
+LAYOUTS = ("wide", "narrow")
+NARROW_WIDTH_PX = 420
+NARROW_PANEL_HEIGHT_PX = 340
+_layout: contextvars.ContextVar[str] = contextvars.ContextVar("plot_layout", default="wide")
+
+
+@contextlib.contextmanager
+def layout(name: str) -> Iterator[None]:
+    """Draw the figures made inside the block in the layout ``name`` (see LAYOUTS)."""
+    if name not in LAYOUTS:
+        raise ValueError(f"unknown layout {name!r}")
+    token = _layout.set(name)
+    try:
+        yield
+    finally:
+        _layout.reset(token)
+
+
+def is_narrow() -> bool:
+    """Return whether the figure being drawn is for a phone (plots may adapt details)."""
+    return _layout.get() == "narrow"
+
+
+def figure_size(*, panels: int = 1, height_px: int = HEIGHT_PX, fits_narrow: bool = True
+                ) -> tuple[float, float]:
+    """Return the figure's size in inches for the current layout.
+
+    Wide: ``panels`` side by side in ``height_px``. Narrow: the panels stacked, each a
+    little shorter than the wide figure (never under NARROW_PANEL_HEIGHT_PX). A drawing
+    whose geometry is its own (a graph of labelled nodes) says ``fits_narrow=False`` and
+    keeps its wide size: squeezed, its labels would overlap.
+    """
+    if not (is_narrow() and fits_narrow):
+        return WIDTH_PX / BASE_DPI, height_px / BASE_DPI
+    panel = max(NARROW_PANEL_HEIGHT_PX, round(0.8 * height_px))
+    return NARROW_WIDTH_PX / BASE_DPI, panel * panels / BASE_DPI
 
 FONT_FAMILY = "DejaVu Sans"  # bundled with matplotlib: the same glyphs on every server
 TITLE_SIZE = 13
@@ -67,15 +109,17 @@ def series_style(index: int, *, markers: bool = True, points: int = 0) -> dict:
     return style
 
 
-def new_figure(*, panels: int = 1, height_px: int = HEIGHT_PX) -> tuple[Figure, list[Axes]]:
-    """Return a blank figure with ``panels`` axes side by side, styled alike."""
+def new_figure(*, panels: int = 1, height_px: int = HEIGHT_PX, fits_narrow: bool = True
+               ) -> tuple[Figure, list[Axes]]:
+    """Return a blank figure with ``panels`` axes side by side (stacked when narrow)."""
     figure = Figure(
-        figsize=(WIDTH_PX / BASE_DPI, height_px / BASE_DPI),
+        figsize=figure_size(panels=panels, height_px=height_px, fits_narrow=fits_narrow),
         dpi=BASE_DPI,
         facecolor=PAPER,
         layout="constrained",
     )
-    axes = [figure.add_subplot(1, panels, index + 1) for index in range(panels)]
+    rows, columns = (panels, 1) if is_narrow() and fits_narrow else (1, panels)
+    axes = [figure.add_subplot(rows, columns, index + 1) for index in range(panels)]
     for ax in axes:
         style_axes(ax)
     return figure, axes
@@ -149,6 +193,12 @@ def integer_ticks(ax: Axes, values: Sequence[int], *, axis: str = "x") -> None:
     nice = next(n for n in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000) if n >= step)
     ticks = [low] + [tick for tick in range(0, high + 1, nice) if tick > low + nice / 2]
     (ax.set_xticks if axis == "x" else ax.set_yticks)(ticks)
+
+
+def size_px(figure: Figure) -> tuple[int, int]:
+    """Return the figure's width and height in CSS pixels (the <img> attributes)."""
+    width, height = figure.get_size_inches()
+    return round(width * BASE_DPI), round(height * BASE_DPI)
 
 
 def save(figure: Figure, fmt: str) -> bytes:

@@ -50,7 +50,7 @@ def draw_graph(series: Sequence[Series]) -> tuple[Figure, str]:
     """Draw the first result's network with its forward values and its gradients."""
     data = series[0].data
     weights, grads = data["weights"], data["gradients"]
-    figure, (ax,) = style.new_figure(height_px=HEIGHT_PX)
+    figure, (ax,) = style.new_figure(height_px=HEIGHT_PX, fits_narrow=False)
     blank_canvas(ax)
     half = NODE_WIDTH / 2
     for i, start in enumerate(INPUTS):

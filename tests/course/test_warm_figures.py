@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from course.lesson_figures import figure_image
 from course.models import Lesson
+from simulations.plots import LAYOUTS
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +36,15 @@ def test_every_figure_of_every_lesson_is_in_the_cache_in_every_language(
 
     call_command("warm_figures", stdout=out)
 
-    assert out.getvalue().startswith(f"{len(specs) * len(settings.LANGUAGES)} figure images")
+    # Each figure in each language, for a page column and for a phone.
+    images = len(specs) * len(settings.LANGUAGES) * len(LAYOUTS)
+    assert out.getvalue().startswith(f"{images} figure images")
     monkeypatch.setattr("simulations.plots.render", _refuse_to_draw)
     for spec in specs:
         for language, _name in settings.LANGUAGES:
-            _planned, image = figure_image(spec, language)
-            assert image.content_type == "image/png" and image.alt
+            for layout in LAYOUTS:
+                _planned, image = figure_image(spec, language, layout=layout)
+                assert image.content_type == "image/png" and image.alt
 
 
 def test_a_second_run_draws_nothing(imported_course, shared_cache, monkeypatch):
@@ -72,15 +76,15 @@ def test_it_draws_every_figure_the_course_files_declare_in_every_language(
     from course.content_files import read_courses
 
     content = Path(__file__).resolve().parents[2] / "content"
-    declared = {(json.dumps(spec, sort_keys=True), language)
+    declared = {(json.dumps(spec, sort_keys=True), language, layout)
                 for course in read_courses(content) for chapter in course.chapters
                 for lesson in chapter.lessons for spec in lesson.figures
-                for language, _name in settings.LANGUAGES}
+                for language, _name in settings.LANGUAGES for layout in LAYOUTS}
     drawn = set()
 
-    def record(spec, language, fmt="png"):
-        drawn.add((json.dumps(spec, sort_keys=True), language))
-        return figure_image(spec, language, fmt)
+    def record(spec, language, fmt="png", layout="wide"):
+        drawn.add((json.dumps(spec, sort_keys=True), language, layout))
+        return figure_image(spec, language, fmt, layout)
 
     monkeypatch.setattr("course.management.commands.warm_figures.figure_image", record)
     call_command("warm_figures", stdout=StringIO())

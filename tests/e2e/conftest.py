@@ -47,3 +47,14 @@ def page(browser):
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(autouse=True)
+def styled_pages(settings):
+    """Serve the stylesheets to the browser: the live server finds static files by name,
+    so pages must link them by name, not by the hashed name of the deployed manifest
+    (which it answers with a 404, leaving every page unstyled)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 
 from course.lesson_figures import figure_image
 from course.models import Lesson
+from simulations.plots import LAYOUTS
 
 
 class Command(BaseCommand):
@@ -36,10 +37,12 @@ class Command(BaseCommand):
             for spec in lesson.figures:
                 for language, _name in settings.LANGUAGES:
                     for fmt in formats:
-                        if figure_image(spec, language, fmt) is None:
-                            invalid += 1
-                        else:
-                            drawn += 1
+                        # The pages show the wide image, phones the narrow one.
+                        for layout in LAYOUTS:
+                            if figure_image(spec, language, fmt, layout) is None:
+                                invalid += 1
+                            else:
+                                drawn += 1
         self.stdout.write(f"{drawn} figure images in the cache "
                           f"({time.perf_counter() - started:.1f} s)"
                           + (f"; {invalid} invalid, see the log" if invalid else "") + ".")
