@@ -38,9 +38,9 @@ def draw_gradients(series: Sequence[Series]) -> tuple[Figure, str]:
         line = style.series_style(index, points=len(layers))
         gradients += item.data["hidden_grad_norms"]
         spreads += item.data["activation_stds"]
-        grad_ax.plot(layers, positive(as_array(item.data["hidden_grad_norms"])),
-                     label=item.label, **line)
-        spread_ax.plot(layers, positive(as_array(item.data["activation_stds"])), **line)
+        grad_ax.plot(layers, positive(as_array(item.data["hidden_grad_norms"])), **line)
+        spread_ax.plot(layers, positive(as_array(item.data["activation_stds"])),
+                       label=item.label, **line)
     grad_log = style.use_log_scale(grad_ax, gradients)
     spread_log = style.use_log_scale(spread_ax, spreads)
     for ax in (grad_ax, spread_ax):
@@ -52,7 +52,7 @@ def draw_gradients(series: Sequence[Series]) -> tuple[Figure, str]:
     style.label_axes(spread_ax, title=_("Forward: spread of the outputs"), xlabel=xlabel,
                      ylabel=_("Standard deviation (log scale)") if spread_log
                      else _("Standard deviation"))
-    style.add_legend(grad_ax)
+    style.add_legend(spread_ax)  # the spreads leave more room: they start near 1
     return figure, describe(series, grad_log or spread_log)
 
 
