@@ -13,6 +13,7 @@ from quizzes.expressions import evaluate_condition
 from quizzes.grading import is_close
 from quizzes.margins import clearance
 from simulations import registry
+from simulations.engine.residual import backpropagate, draw_problem
 from simulations.plots.common import magnitude, number
 
 LESSON = next((Path(__file__).resolve().parents[2] / "content" / "redes-neurais"
@@ -31,6 +32,15 @@ def question(key: str) -> dict:
 def run(seed: int = 0, **raw) -> dict:
     declaration = registry.get("residual_gradient_flow")
     return declaration.run(declaration.validate(raw), seed).to_dict()
+
+
+def figure_problem(figure_name: str, label: str):
+    """Return (params, weights, biases, inputs, targets) of one series of a figure."""
+    figure = next(f for f in spec()["figures"] if f["name"] == figure_name)
+    item = next(s for s in figure["series"] if s["label"]["en"] == label)
+    params = registry.get("residual_gradient_flow").validate(
+        {**figure["params"], **item["params"]})
+    return (params, *draw_problem(params, figure["seed"]))
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +92,7 @@ def test_plain_relu_with_he_keeps_its_gradient_within_2_1(lesson_says, figures):
     pt, en = formatted(max(ratio, 1 / ratio))
     lesson_says(
         "16",
-        f"ele varia por um fator {pt} entre as camadas 50 e 1.",
+        f"ele varia por um fator de {pt} entre as camadas 50 e 1.",
         f"it changes by a factor of {en} between layers 50 and 1.",
     )
     assert en == "2.1"
@@ -104,6 +114,35 @@ def test_residual_relu_without_normalization_explodes(lesson_says, figures):
     stds = np.array(data["activation_stds"])
     assert np.all(stds[1:] > stds[:-1])
     assert (stds[-1] / stds[0]) ** (1 / (len(stds) - 1)) > 1.5
+    # And so does the gradient on the way back: every block multiplies its norm by a
+    # factor above 1, about 1.5 or more on average.
+    norms = np.array(data["hidden_grad_norms"])
+    assert np.mean(norms[:-1] > norms[1:]) > 0.9
+    assert (norms[0] / norms[-1]) ** (1 / (len(norms) - 1)) > 1.5
+
+
+def test_the_residual_relu_gradient_ratio_does_not_depend_on_the_input_scale(lesson_says):
+    lesson_says(
+        "16",
+        "Essa razão seria a mesma com uma entrada um milhão de vezes menor, pois "
+        "$\\mathrm{ReLU}(cz) = c\\,\\mathrm{ReLU}(z)$ para $c > 0$ e os vieses começam em zero.",
+        "That ratio would be the same with an input a million times smaller, since "
+        "$\\mathrm{ReLU}(cz) = c\\,\\mathrm{ReLU}(z)$ for $c > 0$ and the biases start at zero.",
+    )
+    params, weights, biases, inputs, targets = figure_problem("residual-gradient-flow",
+                                                              "ReLU, residual")
+    assert all(not np.any(bias) for bias in biases)
+    ratios, stds = {}, {}
+    for scale in (1e-6, 1.0, 1e3):
+        passed = backpropagate(weights, biases, scale * inputs, targets,
+                               activation=params.activation, residual=True)
+        norms = [np.linalg.norm(g) for g in passed.hidden_grads]
+        ratios[scale], stds[scale] = norms[1] / norms[-1], passed.activations[-1].std()
+    # The forward signal at layer 50 changes by nine orders of magnitude; the ratio does not.
+    assert stds[1e3] / stds[1e-6] == pytest.approx(1e9, rel=1e-6)
+    assert magnitude(ratios[1.0]) == "10^10"
+    for scale in (1e-6, 1e3):
+        assert ratios[scale] == pytest.approx(ratios[1.0], rel=1e-3)
 
 
 def test_scaling_the_branches_tames_tanh(lesson_says, figures):
@@ -113,22 +152,28 @@ def test_scaling_the_branches_tames_tanh(lesson_says, figures):
     after = formatted(scaled["activation_stds"][-1])
     ratio = scaled["hidden_grad_ratio_first_to_last"]
     factor = formatted(max(ratio, 1 / ratio), 3)
-    assert (before[1], after[1], factor[1]) == ("6.1", "1.2", "1.12")
+    unscaled_ratio = unscaled["hidden_grad_ratio_first_to_last"]
+    growth = formatted(unscaled_ratio)
+    assert (before[1], after[1], factor[1], growth[1]) == ("6.1", "1.2", "1.12", "28")
+    assert unscaled_ratio > 1  # it grew, from layer 50 back to layer 1
     lesson_says(
         "16",
-        f"a tanh residual passa de um desvio padrão {before[0]} na camada 50 para {after[0]}, "
-        f"e o gradiente varia por um fator {factor[0]} entre as camadas 50 e 1.",
+        f"a rede residual com tanh passa de um desvio padrão de {before[0]} na camada 50 para "
+        f"{after[0]}, e o gradiente varia por um fator de {factor[0]} entre as camadas 50 e 1 "
+        f"(com $a = 1$, ele crescia cerca de {growth[0]} vezes).",
         f"the residual tanh network goes from a standard deviation of {before[1]} at layer 50 "
         f"down to {after[1]}, and its gradient changes by a factor of {factor[1]} between "
-        "layers 50 and 1.",
+        f"layers 50 and 1 (with $a = 1$ it grew about {growth[1]}-fold).",
     )
     # Unscaled tanh blocks add a bounded variance each: growth about linear in depth.
     assert 0.3 < unscaled["activation_stds"][-1] ** 2 / 50 < 1.5
 
 
 def test_scaling_the_branches_tames_relu_but_not_to_the_zero_mean_estimate(lesson_says, figures):
-    series = figures["residual-branch-scale"]
-    unscaled, scaled = series["ReLU, a = 1"], series["ReLU, a = 1/√L"]
+    # The unscaled ReLU network is the first figure's residual one.
+    unscaled = figures["residual-gradient-flow"]["ReLU, residual"]
+    scaled = figures["residual-branch-scale"]["ReLU, a = 1/√L"]
+    assert unscaled["params"]["branch_scale"] == "one"
     assert magnitude(unscaled["activation_stds"][-1]) == "10^11"
     after = formatted(scaled["activation_stds"][-1])
     estimate = math.sqrt(math.e)
@@ -141,8 +186,24 @@ def test_scaling_the_branches_tames_relu_but_not_to_the_zero_mean_estimate(lesso
         f"For ReLU the scale drops from about $10^{{11}}$ to {after[1]}, still above the "
         "$\\sqrt{e} \\approx 1.6$",
     )
-    # The positive mean the text blames: every ReLU branch adds a positive mean.
     assert scaled["branch_factor"] == pytest.approx(1 / math.sqrt(50))
+    # The positive mean the text blames: with the mean of every branch taken out, the same
+    # network ends near the zero-mean estimate.
+    params, weights, biases, inputs, _ = figure_problem("residual-branch-scale",
+                                                         "ReLU, a = 1/√L")
+    h = inputs
+    for weight, bias in zip(weights[:-1], biases[:-1], strict=True):
+        branch = np.maximum(h @ weight + bias, 0)
+        assert branch.mean() > 0
+        h = h + params.branch_factor * (branch - branch.mean())
+    assert abs(h.std() - estimate) < 0.3
+    lesson_says(
+        "16",
+        "cada bloco acrescenta a $h$ uma média positiva, e os pesos do bloco seguinte, com "
+        "sinais aleatórios, transformam essa média em variância.",
+        "each block adds a positive mean to $h$, and the next block's weights, with their "
+        "random signs, turn that mean into variance.",
+    )
 
 
 def test_the_sum_of_variances_question_accepts_4_and_no_slip():
