@@ -53,15 +53,19 @@ def draw_gradients(series: Sequence[Series]) -> tuple[Figure, str]:
                      ylabel=_("Standard deviation (log scale)") if spread_log
                      else _("Standard deviation"))
     style.add_legend(spread_ax)  # the spreads leave more room: they start near 1
-    return figure, describe(series, grad_log or spread_log)
+    return figure, describe(series, grad_log, spread_log)
 
 
-def describe(series: Sequence[Series], log: bool) -> str:
+def describe(series: Sequence[Series], grad_log: bool, spread_log: bool) -> str:
     """Say, per series, how the gradient changes back to layer 1 and how h_l spreads."""
     sentences = [_("Left: norm of the gradient of the loss with respect to each layer's "
                    "output. Right: standard deviation of each layer's output.")]
-    if log:
+    if grad_log and spread_log:
         sentences.append(_("The vertical axes are logarithmic."))
+    elif grad_log:
+        sentences.append(_("The left vertical axis is logarithmic."))
+    elif spread_log:
+        sentences.append(_("The right vertical axis is logarithmic."))
     for item in series:
         data = item.data
         layers, stds = data["layers"], data["activation_stds"]

@@ -6,11 +6,14 @@ import math
 
 import numpy as np
 import pytest
+from django.utils import translation
 
 from simulations.engine import mlp, residual
 from simulations.engine.activations import LEAKY_RELU_SLOPE, NAMES
 from simulations.engine.core import ParameterError, validate
 from simulations.engine.network import build_network
+from simulations.plots import residual as plots
+from simulations.plots.common import Series
 
 torch = pytest.importorskip("torch")
 
@@ -108,7 +111,7 @@ def test_tanh_blocks_add_variance_layer_after_layer():
     assert 0.3 < stds[-1] ** 2 / 50 < 1.5
 
 
-def test_relu_he_blocks_double_the_second_moment_and_the_scaling_tames_it():
+def test_relu_he_blocks_grow_the_scale_geometrically_and_the_scaling_tames_it():
     plain_scale = run(depth=50).activation_stds[-1]
     scaled = run(depth=50, branch_scale="inverse_sqrt_depth").activation_stds[-1]
     assert plain_scale > 1e9 and scaled < 30
@@ -131,3 +134,28 @@ def test_costly_sizes_are_refused_on_width():
     with pytest.raises(ParameterError) as caught:
         validate(residual.ResidualParams, {"depth": 60, "width": 512, "batch_size": 512})
     assert caught.value.errors["width"].code == "too_costly"
+
+
+@pytest.mark.parametrize(
+    "configurations",
+    [
+        [{"activation": "relu", "init": "he_normal"}],
+        [{"activation": "tanh", "init": "glorot_normal", "branch_scale": scale}
+         for scale in residual.BRANCH_SCALES]
+        + [{"activation": "relu", "init": "he_normal", "branch_scale": "inverse_sqrt_depth"}],
+    ],
+)
+def test_alt_text_says_which_axes_are_logarithmic(configurations):
+    series = [Series(str(i), run(depth=50, **raw).to_dict())
+              for i, raw in enumerate(configurations)]
+    with translation.override("en"):
+        figure, alt = plots.draw_gradients(series)
+    grad_ax, spread_ax = figure.axes[:2]
+    scales = (grad_ax.get_yscale() == "log", spread_ax.get_yscale() == "log")
+    expected = {
+        (True, True): "The vertical axes are logarithmic.",
+        (True, False): "The left vertical axis is logarithmic.",
+        (False, True): "The right vertical axis is logarithmic.",
+    }
+    for sentence in expected.values():
+        assert (sentence in alt) == (expected.get(scales) == sentence)
