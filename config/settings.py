@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "course",
     "quizzes",
+    "exams",
     "progress",
     "simulations",
     "classroom",
