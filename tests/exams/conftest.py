@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import transaction
 
+from course.models import Course
 from exams.models import Exam, ExamAttempt
 from exams.services import save_answer
 from exams.sheet import item_snapshot, item_variant
@@ -14,6 +18,8 @@ from quizzes import grading
 from quizzes.learner_variants import learner_variant
 from quizzes.models import Question
 from quizzes.services import question_snapshot, record_attempt
+
+CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
 PASSWORD = "correct horse battery staple"
 
@@ -66,6 +72,18 @@ def learner(db):
     )
 
 
+@pytest.fixture(scope="module")
+def course_once(django_db_setup, django_db_blocker):
+    """The real course, imported once for a module of tests that each roll back their own
+    writes (importing it costs seconds per test); removed when the module is done."""
+    with django_db_blocker.unblock():
+        call_command("import_course", str(CONTENT_DIR), verbosity=0)
+        course = Course.objects.get(slug="redes-neurais")
+    yield course
+    with django_db_blocker.unblock():
+        Course.objects.filter(pk=course.pk).delete()
+
+
 @pytest.fixture
-def exam(imported_course) -> Exam:
-    return Exam.objects.select_related("chapter__course").get(chapter__course=imported_course)
+def exam(course_once, db) -> Exam:
+    return Exam.objects.select_related("chapter__course").get(chapter__course=course_once)
