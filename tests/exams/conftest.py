@@ -7,69 +7,19 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 
 from course.models import Course
-from exams.models import Exam, ExamAttempt
-from exams.services import save_answer
-from exams.sheet import item_snapshot, item_variant
-from progress.models import LessonProgress
-from quizzes import grading
-from quizzes.learner_variants import learner_variant
-from quizzes.models import Question
-from quizzes.services import question_snapshot, record_attempt
+from exams.models import Exam
+from tests.exams.learners import (  # noqa: F401 - the tests import them from here
+    answer_attempt,
+    complete_every_lesson,
+    right_answer,
+    wrong_answer,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
 PASSWORD = "correct horse battery staple"
-
-
-def right_answer(snapshot: grading.QuestionSnapshot, variant: grading.VariantAnswer | None):
-    """Return the answer the grader accepts: the value, or the correct choices' ids."""
-    if snapshot.kind == grading.NUMERIC:
-        return grading.correct_value(snapshot, variant)
-    ids = sorted(grading.correct_choice_ids(snapshot, variant))
-    return ids[0] if snapshot.kind == grading.SINGLE else ids
-
-
-def wrong_answer(snapshot: grading.QuestionSnapshot, variant: grading.VariantAnswer | None):
-    if snapshot.kind == grading.NUMERIC:
-        return grading.correct_value(snapshot, variant) * 1e6 + 1e6
-    correct = grading.correct_choice_ids(snapshot, variant)
-    wrong = [choice.id for choice in snapshot.choices if choice.id not in correct]
-    return wrong[0] if snapshot.kind == grading.SINGLE else wrong[:1] or []
-
-
-def complete_every_lesson(user, course) -> None:
-    """Answer every published question of the course right, as the lesson page does."""
-    for question in Question.objects.filter(lesson__course=course, is_published=True):
-        variant = learner_variant(question=question, user=user)
-        snapshot = question_snapshot(question=question, language="pt-br", variant=variant)
-        with transaction.atomic():
-            record_attempt(question=question, user=user, language="pt-br",
-                           answer=right_answer(snapshot, variant and variant.answer))
-    assert LessonProgress.objects.filter(user=user, completed_at__isnull=False).count() == \
-        course.lessons.count()
-
-
-def answer_attempt(attempt: ExamAttempt, user, *, right: int | None = None,
-                   language: str = "pt-br") -> None:
-    """Answer the attempt's first ``right`` questions right (all by default), the rest wrong."""
-    items = list(attempt.items.select_related("question__lesson__course").order_by("position"))
-    right = len(items) if right is None else right
-    for index, item in enumerate(items):
-        snapshot = item_snapshot(item, language)
-        pick = right_answer if index < right else wrong_answer
-        save_answer(item=item, user=user, language=language,
-                    answer=pick(snapshot, item_variant(item)))
-
-
-@pytest.fixture
-def learner(db):
-    return get_user_model().objects.create_user(
-        username="bia", email="bia@example.com", password=PASSWORD,
-        first_name="Beatriz", last_name="Lima",
-    )
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +37,11 @@ def course_once(django_db_setup, django_db_blocker):
 @pytest.fixture
 def exam(course_once, db) -> Exam:
     return Exam.objects.select_related("chapter__course").get(chapter__course=course_once)
+
+
+@pytest.fixture
+def learner(db):
+    return get_user_model().objects.create_user(
+        username="bia", email="bia@example.com", password=PASSWORD,
+        first_name="Beatriz", last_name="Lima",
+    )
