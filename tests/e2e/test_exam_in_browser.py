@@ -20,8 +20,8 @@ def test_learner_takes_the_exam_and_reaches_the_certificate(imported_course, liv
     page.goto(f"{live_server.url}/en/login/")
     page.fill("#id_username", "ana")
     page.fill("#id_password", "pw-ana-123")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.goto(f"{live_server.url}/en/courses/redes-neurais/inicializacao-de-pesos/")
     page.locator("a.exam-card").click()
     page.get_by_role("button", name="Start the exam").click()
