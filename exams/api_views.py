@@ -54,6 +54,10 @@ class ExamView(generics.GenericAPIView):
             chapter__course__slug=self.kwargs["course_slug"], chapter__course__is_published=True,
         )
 
+    def get_object(self) -> Exam:
+        # What OPTIONS (the browsable API's form) reads: the views have no queryset.
+        return self.get_exam()
+
     def get_attempt(self) -> ExamAttempt:
         return get_object_or_404(ExamAttempt.objects.select_related("exam__chapter__course"),
                                  exam=self.get_exam(), user=self.request.user,
