@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("course.api_urls")),
     path("", include("progress.api_urls")),
     path("", include("quizzes.api_urls")),
+    path("", include("exams.api_urls")),
     path("", include("classroom.api_urls")),
     path("", include("simulations.api_urls")),
 ]

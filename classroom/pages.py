@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from course.figures import embed_figures
 from course.models import Lesson
 from course.navigation import next_lesson, previous_lesson
+from exams.models import Exam
 from progress.services import mark_lesson_read
 from quizzes.exercises import lesson_exercises
 
@@ -30,12 +31,24 @@ def lesson_page(request: HttpRequest, *, course_slug: str, lesson_slug: str) -> 
     )
     if request.user.is_authenticated:
         mark_lesson_read(user=request.user, lesson=lesson)
+    following = next_lesson(lesson)
     body = mark_safe(embed_figures(lesson, lesson.body_html, get_language()))  # noqa: S308 - sanitized on save
     return {
         "lesson": lesson,
         "course": lesson.course,
         "body": body,
-        "next_lesson": next_lesson(lesson),
+        "next_lesson": following,
+        "chapter_exam": _exam_after(lesson, following),
         "previous_lesson": previous_lesson(lesson),
         **lesson_exercises(request, lesson),
     }
+
+
+def _exam_after(lesson: Lesson, following: Lesson | None) -> Exam | None:
+    """Return the chapter's exam when ``lesson`` is the chapter's last; else None."""
+    if following is not None and following.chapter_id == lesson.chapter_id:
+        return None
+    exam = Exam.objects.filter(chapter_id=lesson.chapter_id, is_published=True).first()
+    if exam is not None:
+        exam.chapter = lesson.chapter  # for its URL, without a query
+    return exam

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "course",
     "quizzes",
+    "exams",
     "progress",
     "simulations",
     "classroom",

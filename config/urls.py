@@ -48,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("", include((course_urls.urlpatterns + progress_urls.urlpatterns, "course"))),
     path("lab/", include("simulations.urls")),
     path("", include("classroom.urls")),
+    path("", include("exams.urls")),
     path("", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -50,6 +50,8 @@ class ChapterFiles:
     slug: str
     title: dict[str, str]
     lessons: list[LessonFiles]
+    # The chapter's folder, for other apps' files beside chapter.yaml (exams: exam.yaml).
+    folder: Path | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -209,6 +211,7 @@ def _read_chapter(folder: Path) -> ChapterFiles:
         slug=_slug(meta_path, data),
         title=_translations(meta_path, data, "title"),
         lessons=sorted(lessons, key=lambda lesson: lesson.number),
+        folder=folder,
     )
 
 

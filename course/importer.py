@@ -8,12 +8,14 @@ from typing import Any
 
 from django.db import models, transaction
 
-from .content_files import LANGUAGES, CourseFiles, LessonFiles
+from .content_files import LANGUAGES, ChapterFiles, CourseFiles, LessonFiles
 from .models import Chapter, Course, Lesson
 
 # Other apps (quizzes) import what they keep in a lesson's folder through these hooks,
 # called inside the same transaction with the saved lesson and its files.
 LESSON_HOOKS: list[Callable[[Lesson, LessonFiles, ImportReport], None]] = []
+# And what they keep in a chapter's folder (exams), once its lessons are imported.
+CHAPTER_HOOKS: list[Callable[[Chapter, ChapterFiles, ImportReport], None]] = []
 
 
 @dataclasses.dataclass
@@ -87,4 +89,6 @@ def import_courses(courses: list[CourseFiles]) -> ImportReport:
                 report.count(outcome)
                 for hook in LESSON_HOOKS:
                     hook(lesson, lesson_files, report)
+            for chapter_hook in CHAPTER_HOOKS:
+                chapter_hook(chapter, chapter_files, report)
     return report

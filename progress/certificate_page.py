@@ -104,6 +104,9 @@ def _draw_texts(ax: Axes, text: CertificateText) -> None:
     write_text(ax, middle, 101, text.completed_the_course,
                fontproperties=font_at(SERIF_ITALIC, 15), color=MUTED, **centred)
     _draw_course_title(ax, middle, text.course_title)
+    if text.exam_passed:
+        write_text(ax, middle, 67, text.exam_passed, fontproperties=font_at(SERIF_ITALIC, 13),
+                   color=MUTED, **centred)
     _draw_detail(ax, middle - 85, 52, text.completed_on_label, text.completed_on)
     _draw_detail(ax, middle + 85, 52, text.study_time_label, text.study_time)
     _draw_code(ax, middle, 26, text.code_label, text.code)

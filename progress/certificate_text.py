@@ -38,6 +38,7 @@ class CertificateText:
     verification_url: str
     seal: str
     issued_at: datetime
+    exam_passed: str = ""  # "and passed the chapter exam with 85%"; empty before exams
 
 
 def certificate_text(*, certificate: Certificate, language: str,
@@ -50,12 +51,14 @@ def certificate_text(*, certificate: Certificate, language: str,
         completed_on=timezone.localdate(certificate.completed_at),
         study_minutes=certificate.study_minutes, code=certificate.code,
         verification_url=verification_url, issued_at=certificate.issued_at,
+        exam_percents=[exam["percent"] for exam in (certificate.record or {}).get("exams", [])],
     )
 
 
 def write_certificate(*, language: str, learner_name: str, course_title: str,
                       completed_on: date, study_minutes: int, code: str,
-                      verification_url: str, issued_at: datetime) -> CertificateText:
+                      verification_url: str, issued_at: datetime,
+                      exam_percents: list[int] | None = None) -> CertificateText:
     """Return the certificate's words in the language (its labels, date and study time)."""
     with translation.override(language):
         return CertificateText(
@@ -75,6 +78,11 @@ def write_certificate(*, language: str, learner_name: str, course_title: str,
             verification_url=verification_url,
             seal=_("Verified certificate"),
             issued_at=issued_at,
+            exam_passed=ngettext(
+                "and passed the chapter exam with %(percents)s",
+                "and passed the chapter exams with %(percents)s", len(exam_percents),
+            ) % {"percents": ", ".join(f"{percent}%" for percent in exam_percents)}
+            if exam_percents else "",
         )
 
 
@@ -97,3 +105,30 @@ def format_study_time(minutes: int) -> str:
     if not rest:
         return hours_text
     return _("%(hours)s and %(minutes)s") % {"hours": hours_text, "minutes": minutes_text}
+
+
+@dataclasses.dataclass(frozen=True)
+class PassedFacts:
+    """What the certificate's public page says was passed, in one language."""
+
+    lessons: list[str]  # "18.1. Title"
+    exams: list[dict[str, str]]  # title, percent, pass mark and date of each chapter exam
+    predates_exam: bool  # issued when lessons alone earned a certificate
+
+
+def passed_facts(certificate: Certificate, language: str) -> PassedFacts:
+    """Return what was passed, from the record the certificate kept when it was issued."""
+    record = certificate.record or {}
+    with translation.override(language):
+        lessons = [f"{lesson['number']}. {_in(lesson['title'], language)}"
+                   for lesson in record.get("lessons", [])]
+        exams = [{
+            "title": _in(exam["title"], language),
+            "percent": exam["percent"], "pass_percent": exam["pass_percent"],
+            "date": long_date(timezone.localdate(datetime.fromisoformat(exam["submitted_at"]))),
+        } for exam in record.get("exams", [])]
+    return PassedFacts(lessons, exams, certificate.predates_exam)
+
+
+def _in(texts: dict[str, str], language: str) -> str:
+    return texts.get(language) or texts.get("pt-br") or ""

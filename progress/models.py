@@ -84,7 +84,13 @@ class Certificate(models.Model):
     learner_name = models.CharField(_("learner's name"), max_length=300)
     study_minutes = models.PositiveIntegerField(
         _("study time (minutes)"),
-        help_text=_("The reading times of the course's lessons when it was issued."),
+        help_text=_("The course's workload when it was issued: reading, exercises and exam "
+                    "(before exams: reading only)."),
+    )
+    record = models.JSONField(
+        _("what was passed"), default=dict, blank=True, editable=False,
+        help_text=_("The lessons and chapter exams passed, copied when it was issued. Empty "
+                    "for a certificate issued before the exam existed."),
     )
     completed_at = models.DateTimeField(_("completed on"))
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
@@ -112,6 +118,11 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def predates_exam(self) -> bool:
+        """Issued when lessons alone earned a certificate: it keeps no record of an exam."""
+        return "exams" not in self.record
 
     def get_pdf_url(self) -> str:
         return reverse("course:certificate_pdf", kwargs={"code": self.code})

@@ -6,7 +6,9 @@ The rules (docs/progress.md):
 - It is *completed* when every published question of the lesson has been answered
   correctly at least once; a lesson without questions, when it has been read. Completion
   is never undone: a question added later is there to answer, but the lesson stays done.
-- A course is complete when all its lessons are; its certificate is then issued, once.
+- A course is complete when all its lessons are; its certificate is issued, once, when
+  the course is complete and every (published) chapter exam of the course is passed:
+  by the last lesson completed, or by the exam passed, whichever comes last.
 
 Every function here is safe to call again: reporting the same thing twice changes nothing.
 Writes take the learner's lock first (``accounts.services.lock_learner``), as
@@ -29,9 +31,11 @@ from modeltranslation.utils import build_localized_fieldname
 
 from accounts.services import lock_learner
 from course.models import Course, Lesson
+from exams.models import Exam, ExamAttempt
 from quizzes.models import Attempt, Question
 
 from .models import Certificate, LessonProgress
+from .workload import course_workload
 
 
 def mark_lesson_read(
@@ -90,19 +94,65 @@ def issue_certificate(
     """Issue the learner's certificate of the course, or return the one already issued.
 
     Exactly once: the database's unique constraint on (learner, course) decides between
-    concurrent calls, and the loser returns the winner's certificate. The learner's name
-    and the course's study time are copied now. The caller checks that the course is
-    complete (:func:`refresh_lesson_completion` does).
+    concurrent calls, and the loser returns the winner's certificate. The learner's name,
+    the course's workload and what was passed (lessons, exams) are copied now. The caller
+    checks that the course is complete and its exams passed (:func:`refresh_lesson_completion`
+    and :func:`issue_after_exam` do).
     """
     certificate, _created = Certificate.objects.get_or_create(
         user=user, course=course,
         defaults={
             "learner_name": learner_name(user),
-            "study_minutes": lambda: course_study_minutes(course),
+            "study_minutes": lambda: course_workload(
+                course, reading_minutes=course_study_minutes(course)).minutes,
             "completed_at": completed_at or timezone.now(),
+            "record": lambda: passed_record(user=user, course=course),
         },
     )
     return certificate
+
+
+def issue_after_exam(attempt: ExamAttempt) -> None:
+    """Issue the certificate when a passed exam completes what the course asks.
+
+    Registered in ``exams.services.EXAM_SUBMITTED_HOOKS`` (apps.py): it runs inside the
+    submission's transaction, under the learner's lock the submission holds.
+    """
+    if attempt.passed:
+        _issue_if_course_complete(user=attempt.user, course_id=attempt.exam.chapter.course_id,
+                                  at=attempt.submitted_at or timezone.now())
+
+
+def passed_record(*, user: AbstractBaseUser, course: Course) -> dict:
+    """Return what the learner passed, as the certificate keeps it: each lesson (number
+    and title in every language) and each chapter exam's best passing score and date."""
+    lessons = Lesson.objects.filter(course=course).select_related("chapter").in_reading_order()
+    exams = []
+    for exam in Exam.objects.filter(chapter__course=course, is_published=True).select_related(
+            "chapter").order_by("chapter__number"):
+        best = ExamAttempt.objects.filter(exam=exam, user=user, passed=True).order_by(
+            "-percent", "submitted_at").first()
+        if best is not None:
+            exams.append({"chapter": exam.chapter.number, "title": _texts(exam, "title"),
+                          "percent": best.percent, "pass_percent": exam.pass_percent,
+                          "attempt": best.number, "submitted_at": best.submitted_at.isoformat()})
+    return {
+        "lessons": [{"number": lesson.full_number, "title": _texts(lesson, "title")}
+                    for lesson in lessons],
+        "exams": exams,
+    }
+
+
+def _texts(row, field: str) -> dict[str, str]:
+    return {code: getattr(row, build_localized_fieldname(field, code)) or ""
+            for code, _name in settings.LANGUAGES}
+
+
+def exams_passed(*, user: AbstractBaseUser, course_id: int) -> bool:
+    """Return whether the learner passed every published chapter exam of the course."""
+    passed = ExamAttempt.objects.filter(exam=OuterRef("pk"), user=user, passed=True)
+    return not Exam.objects.filter(chapter__course_id=course_id, is_published=True).exclude(
+        Exists(passed)).exists()
 
 
 def revoke_certificate(
@@ -176,5 +226,6 @@ def _issue_if_course_complete(*, user: AbstractBaseUser, course_id: int, at: dat
         .annotate(is_completed=Exists(completed))
         .aggregate(total=Count("pk"), completed=Count("pk", filter=Q(is_completed=True)))
     )
-    if counts["total"] and counts["completed"] == counts["total"]:
+    if counts["total"] and counts["completed"] == counts["total"] and exams_passed(
+            user=user, course_id=course_id):
         issue_certificate(user=user, course=Course.objects.get(pk=course_id), completed_at=at)

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from .certificate_pdf import certificate_pdf as draw_pdf
-from .certificate_text import long_date
+from .certificate_text import long_date, passed_facts
 from .learner_progress import learner_progress
 from .models import CERTIFICATE_ALPHABET, Certificate
 
@@ -85,6 +85,7 @@ def _verification_page(request: HttpRequest, certificate: Certificate, *,
     context = {
         "state": "revoked" if certificate.is_revoked else "valid",
         "certificate": certificate,
+        "passed": passed_facts(certificate, get_language()),
         "code": certificate.code,
         "completed_on": long_date(timezone.localdate(certificate.completed_at)),
         "revoked_on": certificate.revoked_at and long_date(

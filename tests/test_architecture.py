@@ -27,11 +27,11 @@ LAYERS = {
     # Who the learner is: every app above may ask (accounts imports no app).
     "simulations": 1, "accounts": 1,
     "course": 2,
-    "quizzes": 3, "progress": 3,
+    "quizzes": 3, "exams": 3, "progress": 3,
     "classroom": 4,
 }
 # Within one layer, an app may import another, except these (importer, imported).
-FORBIDDEN_SIDEWAYS = {("quizzes", "progress")}
+FORBIDDEN_SIDEWAYS = {("quizzes", "progress"), ("quizzes", "exams"), ("exams", "progress")}
 NOT_APPS = {"tests", "benchmarks", "docs", "content", "locale", "static", "templates"}
 
 
