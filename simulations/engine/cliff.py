@@ -6,13 +6,17 @@ bias b:
     x_t = w sigmoid(x_{t-1}) + b,   t = 1 .. T,   x_0 given,
     L(w, b) = 1/2 (x_T - target)^2.
 
-For w above 4 the map x -> w sigmoid(x) + b has two stable fixed points over a range of
-b, and x_T ends near one or the other. Where the range ends (a saddle-node
-bifurcation) a tiny change of b moves x_T from one to the other: across a narrow band
-of the (w, b) plane the loss jumps, a *wall*, and its gradient there is huge. Gradient
+For w above 4 the map x -> w sigmoid(x) + b has, over a range of b, two stable fixed
+points separated by an unstable one, the boundary between their basins of attraction:
+x_T ends near the upper fixed point if the unstable one lies below x_0, near the lower
+one otherwise. Where the unstable fixed point crosses x_0 (the line
+b = x_0 - w sigmoid(x_0)), a tiny change of w or b moves x_T from one to the other:
+across a narrow band of the (w, b) plane the loss jumps, a *wall*, and its gradient
+there is huge. (The saddle-node bifurcation, where a stable point appears or vanishes,
+is another curve; it is the basin boundary that makes the gradient explode.) Gradient
 descent that steps onto the wall is thrown far away; clipping the gradient's norm at
-``clip_threshold`` bounds every step by learning_rate * clip_threshold and keeps the
-path where it was.
+``clip_threshold`` bounds every step by learning_rate * clip_threshold, so a step on
+the wall stays short and the path stays by it.
 
 Backpropagation through time, with s_t = sigmoid(x_t) and delta_t = dL/dx_t:
 
