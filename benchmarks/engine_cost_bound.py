@@ -30,6 +30,7 @@ from _blas import describe_blas, environment_note, set_blas_threads  # noqa: E40
 from simulations.engine import (  # noqa: E402
     activations,
     backprop_matrix,
+    cliff,
     descent,
     gradcheck,
     init_variance,
@@ -43,8 +44,12 @@ from simulations.engine import (  # noqa: E402
 from simulations.engine.core import ParameterError, param_specs, validate  # noqa: E402
 
 MODULES = (mlp, training, init_variance, gradcheck, activations, training_step, reverse_mode,
-           descent, minibatch, neuron_losses, backprop_matrix)
+           descent, minibatch, neuron_losses, backprop_matrix, cliff)
 CORNERS = {
+    "rnn_cliff": [
+        {"time_steps": 100, "descent_steps": 100},
+        {"time_steps": 18, "descent_steps": 300},
+    ],
     "mlp_gradient_flow": [
         {"depth": 60, "width": 512, "batch_size": 32},
         {"depth": 30, "width": 512, "batch_size": 128},  # Glorot & Bengio 2010's networks

@@ -10,6 +10,7 @@ from .declaration import SimulationDeclaration
 from .declarations import (
     activations,
     backprop_matrix,
+    cliff,
     descent,
     gradcheck,
     init_variance,
@@ -51,5 +52,5 @@ def declarations() -> list[SimulationDeclaration]:
 
 for _declaration in (mlp, training, recurrent, activations, init_variance, gradcheck,
                      training_step, neuron_losses, descent, minibatch, reverse_mode,
-                     backprop_matrix, residual):
+                     backprop_matrix, residual, cliff):
     register(_declaration.DECLARATION)

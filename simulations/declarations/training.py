@@ -34,6 +34,15 @@ def summarize_grad_norms(data) -> Numbers:
     ]
 
 
+def summarize_clip_angle(data) -> Numbers:
+    """Key numbers of the angle plot: how far clipping turned the step at most."""
+    return [
+        (_("Largest angle between the step and the gradient (degrees)"),
+         value(data["largest_clip_angle"])),
+        *clipping_and_divergence(data),
+    ]
+
+
 def clipping_and_divergence(data) -> Numbers:
     """Return the share of clipped steps (when clipping) and whether the run diverged."""
     numbers = []
@@ -63,6 +72,8 @@ DECLARATION = SimulationDeclaration(
         PlotKind("loss", gettext_lazy("Training loss per step"), plots.draw_loss),
         PlotKind("grad_norm", gettext_lazy("Gradient norm per step"), plots.draw_grad_norm,
                  summarize=summarize_grad_norms),
+        PlotKind("clip_angle", gettext_lazy("Angle between the clipped step and the gradient"),
+                 plots.draw_clip_angle, summarize=summarize_clip_angle),
     ),
     config_label=plots.config_label,
     summarize=summarize,

@@ -15,6 +15,9 @@ parameter by p <- p - learning_rate * g. Clipping follows torch.nn.utils:
   every gradient is multiplied by it;
 - ``value`` (clip_grad_value_): every entry is clipped to [-clip_threshold, clip_threshold].
 
+Each step also records the angle between the clipped gradient and the true one
+(:func:`.clipping.step_angle`): the clipped step's turn away from steepest descent.
+
 Divergence is reported, never raised: the run stops at the first step whose loss or
 gradient norm is inf or NaN (float64 overflow included), or whose update leaves a
 non-finite parameter. That step is ``divergence_step`` (0-based); the per-step lists hold
@@ -31,6 +34,7 @@ import numpy as np
 
 from . import initializers
 from .activations import NAMES, with_leak
+from .clipping import CLIPPING, clip_gradients, global_norm, step_angle
 from .core import (
     Cost,
     FieldError,
@@ -51,8 +55,6 @@ from .network import backpropagate, build_network
 
 SLUG = "training_dynamics"
 TEACHER_WIDTH = 16
-CLIPPING = ("none", "norm", "value")
-NORM_CLIP_EPS = 1e-6  # torch's clip_grad_norm_ adds it to the norm
 # steps * depth * (width^2 * batch + LAYER_OVERHEAD) bounds the cost of a run: numpy's
 # per-call overhead (about 30 calls per layer and step) counts as LAYER_OVERHEAD.
 LAYER_OVERHEAD = 100_000
@@ -121,6 +123,7 @@ class TrainingResult:
     grad_norms: np.ndarray  # (steps_run,), before clipping
     clipped_grad_norms: np.ndarray  # (steps_run,), after clipping (= grad_norms if none)
     divergence_step: int | None
+    clip_angles: np.ndarray  # (steps_run,) degrees between clipped and true gradient
 
     @property
     def diverged(self) -> bool:
@@ -143,6 +146,8 @@ class TrainingResult:
             "grad_norms": finite_or_none(self.grad_norms),
             "clipped_grad_norms": finite_or_none(self.clipped_grad_norms),
             "clipped_fraction": self.clipped_fraction,
+            "clip_angles": finite_or_none(self.clip_angles),
+            "largest_clip_angle": finite_or_none([np.nanmax(self.clip_angles, initial=0.0)])[0],
             "diverged": self.diverged,
             "divergence_step": self.divergence_step,
             "final_loss": finite_or_none(self.losses[-1:])[0] if len(self.losses) else None,
@@ -156,23 +161,6 @@ def draw_data_set(rng: np.random.Generator, samples: int, width: int):
     teacher_out = rng.standard_normal((TEACHER_WIDTH, 1)) / math.sqrt(TEACHER_WIDTH)
     targets = np.tanh(inputs @ teacher_in) @ teacher_out  # (samples, 1)
     return inputs, targets
-
-
-def clip_gradients(
-    grads: list[np.ndarray], total_norm: float, clipping: str, threshold: float
-) -> list[np.ndarray]:
-    """Return the gradients after the clipping rule (new arrays only where they change)."""
-    if clipping == "norm":
-        scale = threshold / (total_norm + NORM_CLIP_EPS)
-        return [grad * scale for grad in grads] if scale < 1.0 else grads
-    if clipping == "value":
-        return [np.clip(grad, -threshold, threshold) for grad in grads]
-    return grads
-
-
-def global_norm(grads: list[np.ndarray]) -> float:
-    """Return sqrt(sum ||g||_F^2) over every gradient (inf when a square overflows)."""
-    return math.sqrt(sum(float(np.vdot(grad, grad)) for grad in grads))
 
 
 def draw_network(params: TrainingParams, rng: np.random.Generator):
@@ -197,7 +185,7 @@ def run(params: TrainingParams, seed: int) -> TrainingResult:
     activation = with_leak(params.activation, params.leaky_relu_slope)
     parameters = [p for pair in zip(weights, biases, strict=True) for p in pair if p is not None]
     batch_rng = np.random.default_rng(batch_seed)
-    losses, grad_norms, clipped_norms = [], [], []
+    losses, grad_norms, clipped_norms, angles = [], [], [], []
     divergence_step = None
     with np.errstate(all="ignore"):  # overflow is an outcome to report, not a warning
         for step in range(params.steps):
@@ -217,6 +205,7 @@ def run(params: TrainingParams, seed: int) -> TrainingResult:
             losses.append(result.loss)
             grad_norms.append(total_norm)
             clipped_norms.append(total_norm if clipped is grads else global_norm(clipped))
+            angles.append(step_angle(grads, clipped))
             if not (math.isfinite(result.loss) and math.isfinite(total_norm)):
                 divergence_step = step
                 break
@@ -232,6 +221,7 @@ def run(params: TrainingParams, seed: int) -> TrainingResult:
         grad_norms=np.array(grad_norms),
         clipped_grad_norms=np.array(clipped_norms),
         divergence_step=divergence_step,
+        clip_angles=np.array(angles),
     )
 
 

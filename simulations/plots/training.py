@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from ..descriptions import choice_label
 from . import style
-from .common import Series, as_array, join, lead, magnitude, number, positive
+from .common import Series, as_array, join, lead, magnitude, number, positive, scientific
 
 # Values above this are not drawn: autoscaling a log axis to 10^300 overflows float64.
 DRAWN_CEILING = 1e200
@@ -35,6 +35,47 @@ def draw_grad_norm(series: Sequence[Series]) -> tuple[Figure, str]:
     """Draw the global gradient norm per step (before clipping), with a norm threshold."""
     return _draw(series, "grad_norms", title=_("Gradient norm before clipping"),
                  ylabel=_("Global gradient norm"), describe=_describe_grad_norm)
+
+
+def draw_clip_angle(series: Sequence[Series]) -> tuple[Figure, str]:
+    """Draw the angle between the clipped step and the true gradient at every step."""
+    figure, (ax,) = style.new_figure()
+    for index, item in enumerate(series):
+        angles = as_array(item.data["clip_angles"])
+        ax.plot(item.data["steps"][:len(angles)], angles, label=item.label,
+                **style.series_style(index, points=len(angles)))
+    asked = max(item.data["params"]["steps"] for item in series)
+    ax.set_xlim(-0.02 * asked, 1.02 * (asked - 1) if asked > 1 else 1)
+    top = ax.get_ylim()[1]
+    ax.set_ylim(-0.02 * top, top)  # a line at 0 stays clear of the axis
+    style.integer_ticks(ax, list(range(asked)))
+    style.label_axes(ax, title=_("Angle between the clipped step and the gradient"),
+                     xlabel=_("SGD step"), ylabel=_("Angle (degrees)"))
+    style.add_legend(ax)
+    return figure, _describe_clip_angle(series)
+
+
+def _describe_clip_angle(series) -> str:
+    sentences = [_("Angle, in degrees, between the gradient after clipping and the gradient "
+                   "before it, at every SGD step.")]
+    for item in series:
+        angles = [v for v in item.data["clip_angles"] if v is not None]
+        if not angles:
+            sentences.append(lead(item.label, _("No angle is finite.")))
+            continue
+        values = {"largest": _degrees(max(angles)), "mean": _degrees(float(np.mean(angles))),
+                  "share": number(100 * item.data["clipped_fraction"])}
+        sentence = _("The largest angle is %(largest)s° and the mean %(mean)s°.") % values
+        if item.data["params"]["clipping"] != "none":
+            sentence += " " + _("Clipping changed the gradient at %(share)s%% of the steps.") % (
+                values)
+        sentences.append(lead(item.label, sentence))
+    return join(sentences)
+
+
+def _degrees(angle: float) -> str:
+    """Return an angle with 3 digits, as a power of ten when round-off is all it is."""
+    return number(angle, 3) if angle == 0 or angle >= 0.01 else scientific(angle)
 
 
 def _draw(series, field, *, title, ylabel, describe) -> tuple[Figure, str]:

@@ -95,6 +95,8 @@ EXPECTED_KEYS = {
     "seed",
     "params",
     "steps",
+    "clip_angles",
+    "largest_clip_angle",
     "losses",
     "grad_norms",
     "clipped_grad_norms",
