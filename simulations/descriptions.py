@@ -127,6 +127,8 @@ CHOICE_LABELS = {
     "half_squared_error": _("half squared error, batch mean"),
     "mean_squared_error": _("mean squared error (PyTorch's MSELoss)"),
     "probe": _("random probe (measures the backward signal)"),
+    "weight_decay": _("weight decay (L2)"),
+    "dropout": "dropout",
 }
 
 

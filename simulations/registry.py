@@ -17,6 +17,7 @@ from .declarations import (
     mlp,
     neuron_losses,
     recurrent,
+    regularization,
     reverse_mode,
     training,
     training_step,
@@ -50,5 +51,5 @@ def declarations() -> list[SimulationDeclaration]:
 
 for _declaration in (mlp, training, recurrent, activations, init_variance, gradcheck,
                      training_step, neuron_losses, descent, minibatch, reverse_mode,
-                     backprop_matrix):
+                     backprop_matrix, regularization):
     register(_declaration.DECLARATION)
