@@ -79,7 +79,7 @@ def draw_grad_norms(series: Sequence[Series]) -> tuple[Figure, str]:
     style.integer_ticks(ax, list(range(1, depth + 1)))
     style.label_axes(ax, title=_("Weight gradient norm per layer at the first step"),
                      xlabel=_("Hidden layer l (1 = next to the input)"),
-                     ylabel=_("‖∂L/∂W_l‖ (log scale)") if log else _("‖∂L/∂W_l‖"))
+                     ylabel=_("‖∂L/∂Wₗ‖ (log scale)") if log else _("‖∂L/∂Wₗ‖"))
     style.add_legend(ax, location="lower right")
     return figure, _describe_grad_norms(series, log)
 
