@@ -45,21 +45,35 @@ def test_the_network_has_more_than_four_thousand_parameters_for_thirty_examples(
     count = sum((a + 1) * b for a, b in zip(sizes, sizes[1:], strict=False))
     assert 4000 < count < 5000 and params["train_samples"] == 30
     says("mais de 4 mil parâmetros, e vê só 30 exemplos",
-         "more than 4 thousand parameters, and sees only 30 examples")
+         "more than 4,000 parameters, and sees only 30 examples")
 
 
 def test_without_regularization_the_validation_loss_turns_back_up():
     data = run("loss-by-regularizer", "none")
     best_pt, best_en = two_digits(data["best_validation_loss"])
     final_pt, final_en = two_digits(data["final_validation_loss"])
-    step = data["best_validation_step"]
-    says(f"a perda de validação é mínima no passo {step}, com {best_pt}, e depois sobe até "
-         f"{final_pt}",
-         f"the validation loss is lowest at step {step}, at {best_en}, and then climbs to "
-         f"{final_en}")
+    step, every = data["best_validation_step"], data["steps"][1] - data["steps"][0]
+    says(f"a perda de validação atinge o mínimo, {best_pt}, por volta do passo {step} (as "
+         f"perdas são registradas a cada {every} passos) e depois sobe até {final_pt}",
+         f"the validation loss bottoms out at {best_en} around step {step} (the losses are "
+         f"recorded every {every} steps) and then climbs to {final_en}")
     assert data["final_validation_loss"] > 1.5 * data["best_validation_loss"]
     assert data["final_train_loss"] < 0.1 * data["noise_floor"]
     says("termina abaixo de um décimo de $\\sigma^2/2$", "ends below a tenth of $\\sigma^2/2$")
+    noise = FIGURES["loss-by-regularizer"]["params"]["noise"]
+    says(f"desvio padrão $\\sigma = {str(noise).replace('.', '{,}')}$",
+         f"standard deviation $\\sigma = {noise}$")
+
+
+def test_near_the_validation_minimum_the_training_loss_is_already_below_the_noise():
+    data = run("loss-by-regularizer", "none")
+    step = data["best_validation_step"]
+    at_best = data["train_losses"][data["steps"].index(step)]
+    pt, en = two_digits(at_best)
+    says(f"no passo {step}, perto do mínimo da validação, a perda de treinamento já é {pt}",
+         f"at step {step}, near the validation minimum, the training loss is already {en}")
+    # "A little below" the noise floor, not "far below" like the end of the run.
+    assert 0.5 * data["noise_floor"] < at_best < data["noise_floor"]
 
 
 def test_weight_decay_ends_lower_and_shrinks_the_weights():
@@ -67,12 +81,20 @@ def test_weight_decay_ends_lower_and_shrinks_the_weights():
                                                                "weight_decay")
     final = two_digits(decayed["final_validation_loss"])
     before, after = two_digits(plain["weight_norm"]), two_digits(decayed["weight_norm"])
-    says(f"a perda de validação termina em {final[0]}; a norma de todos os pesos, que sem "
-         f"regularização chega a {before[0]}, fica em {after[0]}",
-         f"the validation loss ends at {final[1]}; the norm of all the weights, which reaches "
-         f"{before[1]} without regularization, stays at {after[1]}")
+    train = two_digits(decayed["final_train_loss"])
+    says(f"a perda de treinamento para de cair cedo e se estabiliza em {train[0]}, e a perda "
+         f"de validação termina em {final[0]}; a norma de todos os pesos termina em "
+         f"{after[0]}, contra {before[0]} sem regularização",
+         f"the training loss stops falling early and levels off at {train[1]}, and the "
+         f"validation loss ends at {final[1]}; the norm of all the weights ends at "
+         f"{after[1]}, against {before[1]} without regularization")
     assert decayed["final_validation_loss"] < plain["final_validation_loss"]
     assert decayed["final_train_loss"] > 10 * plain["final_train_loss"]
+    assert decayed["weight_norm"] < plain["weight_norm"] / 3
+    # Levels off early: from a tenth of the run on, the training loss stays within 5%.
+    tenth = decayed["steps"].index(decayed["steps"][-1] // 10)
+    settled = decayed["train_losses"][tenth:]
+    assert max(settled) < 1.05 * min(settled)
 
 
 def test_dropout_ends_lower():
@@ -81,6 +103,22 @@ def test_dropout_ends_lower():
     says(f"com $p = 0{{,}}5$, a perda de validação termina em {final[0]}",
          f"with $p = 0.5$, the validation loss ends at {final[1]}")
     assert dropped["final_validation_loss"] < plain["final_validation_loss"]
+
+
+def test_neither_regularizer_beats_stopping_early_without_one():
+    plain = run("loss-by-regularizer", "none")
+    best_pt, best_en = two_digits(plain["best_validation_loss"])
+    step = plain["best_validation_step"]
+    says(f"Parar o treinamento sem regularização por volta do passo {step} daria {best_pt}, "
+         "menos do que qualquer um dos dois no fim",
+         f"Stopping the unregularized training around step {step} would give {best_en}, "
+         "less than either ends at")
+    for regularizer in ("weight_decay", "dropout"):
+        data = run("loss-by-regularizer", regularizer)
+        assert plain["best_validation_loss"] < data["final_validation_loss"]
+        # "The validation loss also rises after its lowest point."
+        assert data["final_validation_loss"] > 1.1 * data["best_validation_loss"]
+        assert data["best_validation_step"] < data["steps"][-1]
 
 
 @pytest.mark.parametrize("seed", range(1, 5))
@@ -95,12 +133,19 @@ def test_dropout_leaves_the_gradient_vanishing_by_more_than_five_decades():
     without = run("dropout-gradient", "none")["initial_grad_ratio_first_to_last"]
     with_dropout = run("dropout-gradient", "dropout")["initial_grad_ratio_first_to_last"]
     (without_pt, without_en), (with_pt, with_en) = scientific(without), scientific(with_dropout)
-    says(f"é {without_pt} vezes a da última sem dropout, e {with_pt} vezes com dropout",
-         f"is {without_en} times that of the last one without dropout, and {with_en} times "
-         "with dropout")
+    says(f"é {without_pt} vezes a da última camada oculta sem dropout, e {with_pt} vezes "
+         "com dropout",
+         f"is {without_en} times that at the last hidden layer without dropout, and "
+         f"{with_en} times with dropout")
     assert without < with_dropout < 1e-5
-    says("continua desaparecendo por mais de cinco ordens de grandeza",
-         "still vanishes by more than five orders of magnitude")
+    says("continua mais de cinco ordens de grandeza menor que o da última",
+         "still more than five orders of magnitude smaller than the last one's")
+    assert with_dropout > 10 * without
+    says("(na primeira camada, mais de dez vezes)", "(more than tenfold at the first layer)")
+    # The mean-square growth per layer, 1/sqrt(1 - p), for the figure's p.
+    drop = FIGURES["dropout-gradient"]["params"]["dropout"]
+    assert f"{1 / (1 - drop) ** 0.5:.1f}" == "1.4"
+    says("ou 1,4 com $p = 0{,}5$", "or 1.4 for $p = 0.5$")
 
 
 def question(key: str) -> dict:
