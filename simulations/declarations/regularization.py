@@ -39,7 +39,9 @@ def describe_loss(data) -> list[str]:
     return [
         _("Loss: L = 1/(2B) · Σ_b (y_b − t_b)² over the B = %(train)d training examples; the "
           "validation loss is the same average over %(validation)d other examples drawn the "
-          "same way. Both are measured without dropout and without the penalty.") % {
+          "same way. The loss curves are measured without dropout and without the penalty; "
+          "the gradient norms of the first step are those of L through that step's dropout "
+          "masks.") % {
               "train": data["params"]["train_samples"],
               "validation": data["params"]["validation_samples"]},
         _("Weight decay adds λ·W to every weight's gradient, the gradient of (λ/2)·Σ‖W‖²; "

@@ -35,6 +35,12 @@ def draw_loss(series: Sequence[Series]) -> tuple[Figure, str]:
             every_value += values
             ax.plot(steps, positive(as_array(values)), color=colour, linestyle=dash,
                     linewidth=2.0, label=f"{name}: {words}")
+    floor = common_noise_floor(series)
+    if floor is not None:
+        # The yardstick of overfitting: a training loss far below it fits the noise.
+        every_value.append(floor)
+        ax.axhline(floor, color="grey", linestyle=":", linewidth=1.5,
+                   label=_("σ²/2 (noise floor)"))
     log = style.use_log_scale(ax, every_value)
     style.label_axes(ax, title=_("Training and validation loss"),
                      xlabel=_("Gradient descent step"),
@@ -43,12 +49,22 @@ def draw_loss(series: Sequence[Series]) -> tuple[Figure, str]:
     return figure, _describe_loss(series, log)
 
 
+def common_noise_floor(series: Sequence[Series]) -> float | None:
+    """Return the runs' shared σ²/2 if it is positive, None if there is none to draw."""
+    floors = {item.data["noise_floor"] for item in series}
+    return floors.pop() if len(floors) == 1 and min(floors) > 0 else None
+
+
 def _describe_loss(series: Sequence[Series], log: bool) -> str:
     sentences = [_("Loss on the training examples (dashed) and on the validation examples "
                    "(solid) at every recorded gradient descent step, both measured without "
                    "dropout and without the penalty.")]
     if log:
         sentences.append(_("The vertical axis is logarithmic."))
+    floor = common_noise_floor(series)
+    if floor is not None:
+        sentences.append(_("The dotted line is σ²/2 = %(floor)s, the loss the noise alone "
+                           "imposes.") % {"floor": magnitude(floor)})
     for item in series:
         data = item.data
         if data["final_validation_loss"] is None or data["final_train_loss"] is None:
