@@ -37,6 +37,7 @@ from simulations.engine import (  # noqa: E402
     minibatch,
     mlp,
     neuron_losses,
+    regularization,
     reverse_mode,
     training,
     training_step,
@@ -44,7 +45,7 @@ from simulations.engine import (  # noqa: E402
 from simulations.engine.core import ParameterError, param_specs, validate  # noqa: E402
 
 MODULES = (mlp, training, init_variance, gradcheck, activations, training_step, reverse_mode,
-           descent, minibatch, neuron_losses, backprop_matrix, cliff)
+           descent, minibatch, neuron_losses, backprop_matrix, cliff, regularization)
 CORNERS = {
     "rnn_cliff": [
         {"time_steps": 100, "descent_steps": 100},
@@ -77,6 +78,15 @@ CORNERS = {
     "gradient_descent": [{"steps": 1000, "condition_number": 1000.0}],
     "sigmoid_neuron_losses": [{"steps": 2000}],
     "backprop_matrix": [{"input_size": 4, "width": 5, "outputs": 3, "batch_size": 5}],
+    "regularization": [
+        # At the bound: long runs of a small net, a large net, a large validation set.
+        {"steps": 5800, "depth": 1, "width": 32, "regularizer": "dropout"},
+        {"steps": 1000, "depth": 2, "width": 64, "regularizer": "dropout"},
+        {"steps": 35, "depth": 12, "width": 64, "train_samples": 100,
+         "validation_samples": 500, "regularizer": "dropout"},
+        {"steps": 2, "depth": 3, "width": 256, "train_samples": 500,
+         "validation_samples": 2000, "regularizer": "dropout"},
+    ],
     "minibatch_sgd": [
         # At the bounds: 20,000 updates, and draws x samples x (features + 1) = 2**26.
         {"samples": 4096, "features": 15, "batch_size": 205, "epochs": 50, "draws": 1024},

@@ -129,6 +129,8 @@ CHOICE_LABELS = {
     "probe": _("random probe (measures the backward signal)"),
     "one": _("1 (branch unscaled)"),
     "inverse_sqrt_depth": _("1/√L (L layers)"),
+    "weight_decay": _("weight decay (L2)"),
+    "dropout": "dropout",
 }
 
 

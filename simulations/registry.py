@@ -19,6 +19,7 @@ from .declarations import (
     neuron_losses,
     recurrent,
     residual,
+    regularization,
     reverse_mode,
     training,
     training_step,
@@ -52,5 +53,5 @@ def declarations() -> list[SimulationDeclaration]:
 
 for _declaration in (mlp, training, recurrent, activations, init_variance, gradcheck,
                      training_step, neuron_losses, descent, minibatch, reverse_mode,
-                     backprop_matrix, residual, cliff):
+                     backprop_matrix, residual, cliff, regularization):
     register(_declaration.DECLARATION)
