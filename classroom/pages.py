@@ -38,13 +38,13 @@ def lesson_page(request: HttpRequest, *, course_slug: str, lesson_slug: str) -> 
         "course": lesson.course,
         "body": body,
         "next_lesson": following,
-        "chapter_exam": _exam_after(lesson, following),
+        "chapter_exam": exam_after(lesson, following),
         "previous_lesson": previous_lesson(lesson),
         **lesson_exercises(request, lesson),
     }
 
 
-def _exam_after(lesson: Lesson, following: Lesson | None) -> Exam | None:
+def exam_after(lesson: Lesson, following: Lesson | None) -> Exam | None:
     """Return the chapter's exam when ``lesson`` is the chapter's last; else None."""
     if following is not None and following.chapter_id == lesson.chapter_id:
         return None

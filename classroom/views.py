@@ -12,7 +12,7 @@ from quizzes.models import Question
 from storage.moment import one_moment
 
 from .answer_throttle import anonymous_wait, wait_message
-from .pages import lesson_page
+from .pages import exam_after, lesson_page
 
 LESSON_TEMPLATE = "classroom/lesson_detail.html"
 
@@ -38,7 +38,9 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
     wait = anonymous_wait(request)
     submission = submit_answer(request, question, refusal=wait_message(wait) if wait else "")
     if request.headers.get("X-Requested-With") == "fetch":
-        context = {"exercise": submission.exercise, "next_lesson": next_lesson(lesson)}
+        following = next_lesson(lesson)
+        context = {"exercise": submission.exercise, "next_lesson": following,
+                   "chapter_exam": exam_after(lesson, following)}
         response = render(request, "classroom/_exercise.html", context)
     else:
         context = lesson_page(request, course_slug=lesson.course.slug, lesson_slug=lesson.slug)

@@ -117,6 +117,15 @@ class Lesson(models.Model):
         """Return the book's numbering, e.g. "18.8"."""
         return f"{self.chapter.number}.{self.number}"
 
+    @property
+    def subject(self) -> str:
+        """Return the title without the chapter's name that every lesson's title repeats
+        ("Backpropagation e Treinamento de Redes Neurais: Funções de Perda" -> "Funções de
+        Perda"): headings and lists show the chapter once and this beside the number; the
+        page title, the certificate and the API keep the full title."""
+        prefix = f"{self.chapter.title}: "
+        return self.title.removeprefix(prefix) if self.title.startswith(prefix) else self.title
+
     def refresh_derived_fields(self) -> None:
         """Render every language's body to HTML and compute its reading time."""
         from django.conf import settings
