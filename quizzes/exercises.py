@@ -85,11 +85,23 @@ class Exercise:
         return grading.solution_text(self.snapshot, self.variant_answer)
 
     @property
-    def choice_feedback(self) -> list[SafeString]:
-        if not self.outcome:
-            return []
-        return [mark_safe(render_markdown(text))  # noqa: S308 - sanitized
-                for _id, text in self.outcome.choice_feedback]
+    def options(self) -> list[tuple[Any, str, SafeString]]:
+        """Each option of a choice question with its mark once answered: (radio or checkbox,
+        "right" / "wrong" for an option the learner chose now, else "", its feedback).
+
+        The mark goes on the option itself, beside its feedback, not only in the banner.
+        """
+        marks: dict[str, str] = {}
+        feedback: dict[str, SafeString] = {}
+        if self.outcome and self.snapshot.kind != grading.NUMERIC:
+            right = grading.correct_choice_ids(self.snapshot, self.variant_answer)
+            for choice_id in self.outcome.normalized_answer or ():
+                marks[str(choice_id)] = "right" if choice_id in right else "wrong"
+            feedback = {str(choice_id): mark_safe(render_markdown(text))  # noqa: S308
+                        for choice_id, text in self.outcome.choice_feedback}
+        return [(option, marks.get(str(option.data["value"]), ""),
+                 feedback.get(str(option.data["value"]), SafeString("")))
+                for option in self.form["answer"]]
 
     @property
     def shows_feedback(self) -> bool:
