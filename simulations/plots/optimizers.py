@@ -68,6 +68,11 @@ def draw_sweep(series: Sequence[Series]) -> tuple[Figure, str]:
                 label=item.label, **style.series_style(index))
     ax.set_xscale("log")
     ax.set_yscale("log")
+    if not any(item.data["sweep"] for item in series):
+        # Nothing to draw: frame the empty axes as a sweep would and say how to get one.
+        ax.set_xlim(0.7, 1500)
+        ax.set_ylim(0.7, 1.5 * ceiling)
+        style.add_note(figure, _("No sweep in these runs: turn on “Sweep κ from 1 to 1000”."))
     ax.axhline(ceiling, color=style.REFERENCE, linewidth=1, linestyle=":")
     ax.annotate(_("the runs' limit: %(steps)s steps") % {"steps": ceiling},
                 (1.0, ceiling), xycoords=("axes fraction", "data"), xytext=(-4, -4),
