@@ -58,7 +58,8 @@ def describe_loss(data) -> list[str]:
         rate = _("Learning rate η as given.")
     else:
         rate = _("Learning rate η = fraction × 2/λ_max.")
-    return [f"{surface} {rate}"]
+    # Two sentences: a figure's caption lists each once, however many series share one.
+    return [surface, rate]
 
 
 DECLARATION = SimulationDeclaration(

@@ -22,6 +22,7 @@ from .common import (
 )
 
 CONTOUR_LEVELS = 12
+LOWEST_LEVEL_PERCENTILE = 5  # of the grid's positive losses, see draw_contours
 MOST_PANELS = 4
 # Square panels side by side: a short canvas leaves no blank band above and below them.
 PANELS_HEIGHT_PX = {1: style.HEIGHT_PX, 2: 400, 3: 320, 4: 260}
@@ -62,15 +63,19 @@ def draw_contours(ax, data) -> None:
     x, y = as_array(contour["x"]), as_array(contour["y"])
     loss = np.array([as_array(row) for row in contour["loss"]])
     positive_loss = loss[loss > 0]
-    levels = np.geomspace(positive_loss.min() * 4, positive_loss.max(), CONTOUR_LEVELS)
+    # The lowest level is one the grid resolves: below it, a narrow valley floor (Rosenbrock's)
+    # falls between grid points and the level breaks into closed loops, false local minima.
+    lowest = np.percentile(positive_loss, LOWEST_LEVEL_PERCENTILE)
+    levels = np.geomspace(lowest, positive_loss.max(), CONTOUR_LEVELS)
     ax.contour(x, y, loss, levels=levels, colors=style.REFERENCE, linewidths=0.8)
 
 
 def draw_frame(ax, data, *, title: str) -> None:
     """Mark the minimum with a star, fit the axes to the grid and name the coordinates."""
     minimum = data.get("minimum", [0.0, 0.0])
+    # Above every path and end marker: the runs that reach the minimum would hide it.
     ax.plot([minimum[0]], [minimum[1]], marker="*", markersize=12, color=style.INK,
-            linestyle="none", zorder=4)
+            markeredgecolor="white", markeredgewidth=1, linestyle="none", zorder=6)
     x, y = as_array(data["contour"]["x"]), as_array(data["contour"]["y"])
     ax.set_xlim(x[0], x[-1])
     ax.set_ylim(y[0], y[-1])

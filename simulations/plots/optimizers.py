@@ -14,6 +14,26 @@ from .descent import draw_contours, draw_frame, path_and_frame, until_it_leaves,
 
 # Square axes with the legend beside them, outside the data.
 TOGETHER_HEIGHT_PX = 480
+# One colour, dash and marker per optimizer, in every figure: green is RMSProp in the paths
+# and in the sweep alike. A second run of an optimizer already drawn takes a free slot.
+OPTIMIZER_ORDER = ("gradient_descent", "momentum", "rmsprop", "adam")
+# The square is the start's marker and the star the minimum's: no series uses either.
+SERIES_MARKERS = ("o", "v", "^", "D", "p", "P")
+
+
+def optimizer_slots(series: Sequence[Series]) -> list[int]:
+    """Return each series' slot in the palette: its optimizer's, or a free one."""
+    slots: list[int] = []
+    for item in series:
+        name = item.data["params"].get("optimizer")
+        slot = OPTIMIZER_ORDER.index(name) if name in OPTIMIZER_ORDER else None
+        if slot is None or slot in slots:
+            free = [s for s in range(len(style.COLOURS)) if s not in slots]
+            # The slots past the named optimizers first, so that no colour changes meaning.
+            free.sort(key=lambda s: s < len(OPTIMIZER_ORDER))
+            slot = free[0] if free else len(slots) % len(style.COLOURS)
+        slots.append(slot)
+    return slots
 
 
 def draw_together(series: Sequence[Series]) -> tuple[Figure, str]:
@@ -21,19 +41,20 @@ def draw_together(series: Sequence[Series]) -> tuple[Figure, str]:
     figure, (ax,) = style.new_figure(height_px=TOGETHER_HEIGHT_PX)
     draw_contours(ax, series[0].data)
     left_the_frame = []
-    for index, item in enumerate(series):
+    for item, slot in zip(series, optimizer_slots(series), strict=True):
         path, x, y = path_and_frame(item.data)
         shown = until_it_leaves(path, x, y)
         if len(shown) < len(path):
             left_the_frame.append(item.label)
-        colour = style.COLOURS[index % len(style.COLOURS)]
-        marker = style.MARKERS[index % len(style.MARKERS)]
+        colour, marker = style.COLOURS[slot], SERIES_MARKERS[slot]
         ax.plot(shown[:, 0], shown[:, 1], color=colour, linewidth=1.4,
-                linestyle=style.DASHES[index % len(style.DASHES)], label=item.label, zorder=3,
+                linestyle=style.DASHES[slot], label=item.label, zorder=3,
                 marker=marker, markersize=3, markevery=max(1, len(shown) // 25))
-        # Paths may share a valley: where each one stopped is what sets them apart.
-        ax.plot(shown[-1:, 0], shown[-1:, 1], color=colour, marker=marker, markersize=10,
-                markeredgecolor=style.INK, linestyle="none", zorder=5)
+        # Paths may share a valley: where each one stopped is what sets them apart. Hollow,
+        # so that runs ending at the same point (the minimum, often) all stay visible.
+        ax.plot(shown[-1:, 0], shown[-1:, 1], marker=marker, markersize=16,
+                markerfacecolor="none", markeredgecolor=colour, markeredgewidth=2,
+                linestyle="none", zorder=5)
     start = path_and_frame(series[0].data)[0][0]
     ax.plot([start[0]], [start[1]], marker="s", markersize=8, color=style.INK,
             linestyle="none", zorder=4)
@@ -59,13 +80,14 @@ def draw_sweep(series: Sequence[Series]) -> tuple[Figure, str]:
     """Draw, per run, the steps to the tolerance against kappa on log-log axes."""
     figure, (ax,) = style.new_figure()
     ceiling = max(item.data["params"]["steps"] for item in series)
-    for index, item in enumerate(series):
+    for item, slot in zip(series, optimizer_slots(series), strict=True):
         sweep = item.data["sweep"] or {"condition_numbers": [], "steps_to_tolerance": []}
         steps = np.array([np.nan if s is None else s for s in sweep["steps_to_tolerance"]],
                          dtype=np.float64)
         # A run that converges at step 0 cannot sit on a log axis; none does (start != min).
         ax.plot(sweep["condition_numbers"], np.where(steps > 0, steps, np.nan),
-                label=item.label, **style.series_style(index))
+                label=item.label,
+                **{**style.series_style(slot), "marker": SERIES_MARKERS[slot]})
     ax.set_xscale("log")
     ax.set_yscale("log")
     if not any(item.data["sweep"] for item in series):
