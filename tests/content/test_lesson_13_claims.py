@@ -42,27 +42,34 @@ def share(result: descent.DescentResult) -> float:
     return result.distances[-1] / result.distances[0]
 
 
+def percent(result: descent.DescentResult) -> tuple[str, str]:
+    """Return the final share of the initial distance, in percent with two significant
+    digits, in Portuguese and in English."""
+    text = f"{100 * share(result):.2g}"
+    return text.replace(".", ","), text
+
+
 def test_at_the_same_rate_momentum_ends_far_closer_than_gradient_descent():
     plain = run(optimizer="gradient_descent", lr_rule="absolute", learning_rate=1, **BOWL)
     heavy = run(optimizer="momentum", lr_rule="absolute", learning_rate=1, momentum=0.9, **BOWL)
-    far, factor = decimals(share(plain), 2), decimals(plain.predicted_rate, 2)
-    percent, rate = decimals(100 * share(heavy), 2), decimals(heavy.predicted_rate, 3)
-    says(f"o gradiente descendente ainda está a {far[0]} da distância inicial depois de 100 "
+    far, factor = percent(plain), decimals(plain.predicted_rate, 2)
+    near, rate = decimals(100 * share(heavy), 2), decimals(heavy.predicted_rate, 3)
+    says(f"o gradiente descendente ainda está a {far[0]}% da distância inicial depois de 100 "
          f"passos, porque a coordenada rasa só é multiplicada por {factor[0]} a cada passo",
-         f"gradient descent is still {far[1]} of the initial distance away after 100 steps, "
+         f"gradient descent is still {far[1]}% of the initial distance away after 100 steps, "
          f"because the shallow coordinate is only multiplied by {factor[1]} at each step")
-    says(f"mas chega a {percent[0]}% da distância inicial: perto do mínimo, a distância passa "
+    says(f"mas chega a {near[0]}% da distância inicial: perto do mínimo, a distância passa "
          f"a ser multiplicada por cerca de {rate[0]} a cada passo",
-         f"yet it gets to {percent[1]}% of the initial distance: near the minimum, the "
+         f"yet it gets to {near[1]}% of the initial distance: near the minimum, the "
          f"distance is now multiplied by about {rate[1]} per step")
     assert heavy.predicted_rate == pytest.approx(math.sqrt(0.9), rel=1e-9)
     assert heavy.steep_sign_changes > 0.2  # it oscillates along the steep direction
     assert share(heavy) < share(plain) / 100
 
 
-def test_the_effective_step_of_momentum_is_ten_times_eta_for_beta_09():
-    says("o passo efetivo chega a $\\eta/(1-\\beta)$, dez vezes $\\eta$ com $\\beta = 0{,}9$",
-         "the effective step approaches $\\eta/(1-\\beta)$, ten times $\\eta$ for "
+def test_the_effective_rate_of_momentum_is_ten_times_eta_for_beta_09():
+    says("a taxa efetiva chega a $\\eta/(1-\\beta)$, dez vezes $\\eta$ com $\\beta = 0{,}9$",
+         "the effective rate approaches $\\eta/(1-\\beta)$, ten times $\\eta$ for "
          "$\\beta = 0.9$")
     # On a flat slope (constant gradient) the velocity tends to g / (1 - beta).
     flat = descent.Objective("slope", lambda t: t[..., 0], lambda t: t * 0 + [1.0, 0.0],
@@ -115,15 +122,35 @@ def test_polyaks_parameters_from_the_minimum_diverge_in_rosenbrocks_valley():
 
 
 def test_rmsprops_first_step_is_ten_times_eta_and_adams_is_eta():
-    says("Sem a correção, o primeiro passo do RMSProp é $\\eta/\\sqrt{1-\\alpha}$, 10 vezes "
-         "$\\eta$; com ela, o primeiro passo do Adam tem tamanho $\\eta$ em cada coordenada",
-         "Without the correction, RMSProp's first step is $\\eta/\\sqrt{1-\\alpha}$, 10 times "
-         "$\\eta$; with it, Adam's first step has size $\\eta$ in every coordinate")
+    says("O RMSProp, que não tem essa correção, dá um primeiro passo de "
+         "$\\eta/\\sqrt{1-\\alpha}$, 10 vezes $\\eta$; com ela, o primeiro passo do Adam tem "
+         "tamanho $\\eta$ em cada coordenada",
+         "RMSProp, which has no such correction, takes a first step of "
+         "$\\eta/\\sqrt{1-\\alpha}$, 10 times $\\eta$; with it, Adam's first step has size "
+         "$\\eta$ in every coordinate")
     for name, times in (("rmsprop", 10), ("adam", 1)):
         result = run(optimizer=name, lr_rule="absolute", learning_rate=0.01, **START)
         steps = abs(result.path[1] - result.path[0]) / 0.01
         assert steps == pytest.approx([times, times], rel=1e-6)
     assert 1 / math.sqrt(1 - 0.99) == pytest.approx(10)
+
+
+def test_rmsprop_and_adam_in_the_first_figure():
+    rms = run(optimizer="rmsprop", lr_rule="absolute", learning_rate=0.03, **BOWL)
+    adam = run(optimizer="adam", lr_rule="absolute", learning_rate=0.1, **BOWL)
+    heavy = run(optimizer="momentum", lr_rule="absolute", learning_rate=1, momentum=0.9, **BOWL)
+    slow, fast = percent(rms), percent(adam)
+    says(f"o RMSProp ($\\eta = 0{{,}}03$) está a {slow[0]}% da distância inicial e o Adam "
+         f"($\\eta = 0{{,}}1$), a {fast[0]}%; os dois vão para o mínimo sem as grandes "
+         "oscilações do momentum",
+         f"RMSProp ($\\eta = 0.03$) is {slow[1]}% of the initial distance away and Adam "
+         f"($\\eta = 0.1$) {fast[1]}%; both head for the minimum without momentum's wide swings")
+    # "Without the wide swings": past the minimum (the start's steep coordinate is +2),
+    # their steep coordinate overshoots less than a quarter as far as momentum's.
+    def overshoot(result):
+        return max(0.0, -np.min(result.path[:, 1]))
+    assert START["start_y"] > 0
+    assert max(overshoot(rms), overshoot(adam)) < overshoot(heavy) / 4
 
 
 def test_adam_takes_the_same_steps_for_every_kappa_unless_the_bowl_is_turned():
@@ -143,11 +170,30 @@ def test_adam_takes_the_same_steps_for_every_kappa_unless_the_bowl_is_turned():
          "within 1000 steps once $\\kappa$ reaches 30")
 
 
+def test_not_depending_on_kappa_is_not_being_fast():
+    sweep = {"steps": 1000, "sweep": True, **START}
+    adam = run(optimizer="adam", lr_rule="absolute", learning_rate=0.1, **sweep).sweep_steps
+    plain = run(optimizer="gradient_descent", lr_rule="best", **sweep).sweep_steps
+    heavy = dict(zip(descent.SWEEP_CONDITION_NUMBERS,
+                     run(optimizer="momentum", lr_rule="best", **sweep).sweep_steps,
+                     strict=True))
+    kappas = descent.SWEEP_CONDITION_NUMBERS
+    assert kappas[0] == 1.0 and plain[0] == 1
+    faster = [k for k, steps in heavy.items() if steps < adam[0]]
+    assert faster == [k for k in kappas if k <= 300]  # momentum wins up to 300, not at 1000
+    says("com $\\kappa = 1$, em que o gradiente descendente com a melhor taxa precisa de um só "
+         f"passo, o Adam com esse $\\eta$ ainda precisa de {adam[0]}, e o momentum com os "
+         f"melhores parâmetros é mais rápido que ele até $\\kappa = 300$ ({heavy[300.0]} passos)",
+         "with $\\kappa = 1$, where gradient descent at its best rate needs a single step, Adam "
+         f"with this $\\eta$ still needs {adam[0]}, and momentum with its best parameters beats "
+         f"it up to $\\kappa = 300$ ({heavy[300.0]} steps)")
+
+
 def test_rosenbrocks_curvatures_differ_by_about_2500():
     curvatures = run(**VALLEY).curvatures
     assert round(curvatures[1] / curvatures[0], -2) == 2500
-    says("a curvatura no mínimo varia cerca de 2500 vezes entre as direções",
-         "at the minimum the curvature differs by a factor of about 2500 between directions")
+    says("no ponto de mínimo, a curvatura numa direção é cerca de 2500 vezes a da outra",
+         "at the minimum the curvature in one direction is about 2500 times that in the other")
 
 
 def test_the_four_optimizers_in_rosenbrocks_valley():
@@ -155,18 +201,26 @@ def test_the_four_optimizers_in_rosenbrocks_valley():
     heavy = run(**VALLEY, optimizer="momentum", learning_rate=0.001, momentum=0.9)
     rms = run(**VALLEY, optimizer="rmsprop", learning_rate=0.01)
     adam = run(**VALLEY, optimizer="adam", learning_rate=0.1)
-    far, percent = decimals(share(plain), 2), decimals(100 * share(heavy), 2)
-    stuck = decimals(share(rms), 2)
-    says(f"o gradiente descendente ainda está a {far[0]} da distância inicial; com "
-         f"$\\beta = 0{{,}}9$ e a mesma taxa, o momentum chega a {percent[0]}%",
-         f"gradient descent is still {far[1]} of the initial distance away; with "
-         f"$\\beta = 0.9$ and the same rate, momentum gets to {percent[1]}%")
-    says(f"O RMSProp com $\\eta = 0{{,}}01$ para a {stuck[0]}, e o Adam com $\\eta = 0{{,}}1$ "
-         f"chega a um milésimo da distância inicial em {adam.steps_to_tolerance} passos",
-         f"RMSProp with $\\eta = 0.01$ stops at {stuck[1]}, and Adam with $\\eta = 0.1$ "
-         f"reaches a thousandth of the initial distance in {adam.steps_to_tolerance} steps")
+    far, near = percent(plain), decimals(100 * share(heavy), 2)
+    still = percent(rms)
+    says(f"o gradiente descendente ainda está a {far[0]}% da distância inicial; com "
+         f"$\\beta = 0{{,}}9$ e a mesma taxa, o momentum chega a {near[0]}%",
+         f"gradient descent is still {far[1]}% of the initial distance away; with "
+         f"$\\beta = 0.9$ and the same rate, momentum gets to {near[1]}%")
+    says(f"O RMSProp com $\\eta = 0{{,}}01$ ainda está a {still[0]}%, ziguezagueando de um lado "
+         "a outro do fundo do vale e avançando devagar ao longo dele, e o Adam com "
+         "$\\eta = 0{,}1$ chega a um milésimo da distância inicial em "
+         f"{adam.steps_to_tolerance} passos",
+         f"RMSProp with $\\eta = 0.01$ is still at {still[1]}%, zigzagging across the valley "
+         "floor and creeping along it, and Adam with $\\eta = 0.1$ reaches a thousandth of the "
+         f"initial distance in {adam.steps_to_tolerance} steps")
     assert [r.outcome for r in (plain, heavy, rms)] == ["unfinished"] * 3
     assert adam.outcome == "converged"
+    # RMSProp has not stalled: still closer every hundred steps ...
+    assert rms.distances[-1] < rms.distances[-101] < rms.distances[-201]
+    # ... while it crosses the floor y = x² from one side to the other, step after step.
+    floor_offset = rms.path[-20:, 1] - rms.path[-20:, 0] ** 2
+    assert np.all(np.sign(floor_offset[1:]) != np.sign(floor_offset[:-1]))
 
 
 def question(key: str) -> dict:
