@@ -75,7 +75,11 @@ CORNERS = {
     "activations": [{"points": 5001}],
     "training_step": [{"learning_rate": 10.0}],
     "reverse_mode": [{"depth": 60, "width": 512, "batch_size": 512}],
-    "gradient_descent": [{"steps": 1000, "condition_number": 1000.0}],
+    "gradient_descent": [
+        {"steps": 1000, "condition_number": 1000.0},
+        {"steps": 1000, "optimizer": "adam", "lr_rule": "absolute", "rotation": 45.0,
+         "sweep": True},
+    ],
     "sigmoid_neuron_losses": [{"steps": 2000}],
     "backprop_matrix": [{"input_size": 4, "width": 5, "outputs": 3, "batch_size": 5}],
     "regularization": [

@@ -1,28 +1,25 @@
-"""Gradient descent on a two-parameter loss surface: the path, the loss and the verdict.
+"""Descent on a two-parameter loss surface: the path, the loss and the verdict.
 
-The run is built from two replaceable parts, so that other surfaces (Rosenbrock's
-valley) and other optimizers (momentum, RMSProp, Adam) are a new entry in
-:data:`OBJECTIVES` or :data:`OPTIMIZERS` and a new choice of a parameter, not a rewrite:
+The run is built from two replaceable parts, a surface (:data:`OBJECTIVES`, see
+``surfaces.py``) and an update rule (:data:`OPTIMIZERS`, see ``optimizers.py``):
 
-- an :class:`Objective`: the loss and its gradient (vectorized over points, so the
-  plot's contour grid costs one call), its minimum, and the curvatures (Hessian
-  eigenvalues) at the minimum, from which the learning rate is scaled;
-- an optimizer: an object made per run (so it may keep state such as a velocity) whose
-  ``update(gradient)`` returns the step to add to the parameters.
+- the quadratic bowl, optionally turned by ``rotation`` degrees,
 
-Only the quadratic bowl and plain gradient descent exist today:
+      L(theta) = 1/2 theta^T R A R^T theta,   A = diag(lambda_min, lambda_max),
+      lambda_max = 1,  lambda_min = 1 / condition_number,
 
-    L(theta) = 1/2 theta^T A theta,   A = diag(lambda_min, lambda_max),
-    lambda_max = 1,  lambda_min = 1 / condition_number,
-    theta <- theta - eta grad L(theta) = (I - eta A) theta.
+  and Rosenbrock's valley (a - x)^2 + b (y - x^2)^2 with a = 1, b = 100, minimum (1, 1);
+- gradient descent, momentum (heavy ball), RMSProp and Adam, as torch.optim has them.
 
-The shallow direction is the first coordinate (drawn horizontally), the steep one the
-second. The learning rate is given as a fraction of the stability limit 2 / lambda_max,
-eta = lr_fraction * 2 / lambda_max (or, with lr_rule = "best", the best fixed rate), so
-lr_fraction < 1 converges, 1/2 < lr_fraction < 1 converges while the steep coordinate
-changes sign at every step, lr_fraction > 1 diverges. The best fixed rate,
-eta = 2 / (lambda_max + lambda_min), is the fraction kappa / (kappa + 1) and shrinks the
-distance to the minimum by (kappa - 1) / (kappa + 1) per step.
+Unturned, the shallow direction is the first coordinate (drawn horizontally), the steep
+one the second, and gradient descent is theta <- (I - eta A) theta. The learning rate is
+a fraction of the stability limit 2 / lambda_max (lambda_max the largest curvature at
+the minimum): eta = lr_fraction * 2 / lambda_max; or, with lr_rule = "best", the best
+fixed rate, eta = 2 / (lambda_max + lambda_min), which shrinks the distance to the
+minimum by (kappa - 1) / (kappa + 1) per step; for momentum "best" is Polyak's pair
+(eta, beta), whose rate is (sqrt(kappa) - 1) / (sqrt(kappa) + 1). RMSProp's and Adam's
+steps are about eta per coordinate whatever the curvature, so they take an absolute
+rate, lr_rule = "absolute": eta = learning_rate.
 """
 
 from __future__ import annotations
@@ -34,63 +31,37 @@ from typing import Any
 import numpy as np
 
 from .core import FieldError, Simulation, finite_or_none, param, result_header
+from .optimizers import Adam, GradientDescent, Momentum, RMSProp, best_momentum, linear_rate
+from .surfaces import CONTOUR_POINTS, LAMBDA_MAX, Objective, contour_grid, quadratic, rosenbrock
+
+__all__ = ["CONTOUR_POINTS", "LAMBDA_MAX", "GradientDescent", "Objective", "descend", "quadratic",
+           "run"]
 
 SLUG = "gradient_descent"
-LAMBDA_MAX = 1.0
 # A run stops when its distance to the minimum exceeds this multiple of the initial
 # distance: it has diverged, and going on would only overflow float64.
 DIVERGENCE_FACTOR = 1e6
-CONTOUR_POINTS = 61  # per side of the grid of loss values drawn as contours
-
-
-@dataclasses.dataclass(frozen=True)
-class Objective:
-    """A loss surface in two parameters, with what the engine needs to know about it."""
-
-    name: str
-    loss: Callable[[np.ndarray], np.ndarray]  # (..., 2) -> (...)
-    gradient: Callable[[np.ndarray], np.ndarray]  # (..., 2) -> (..., 2)
-    minimum: np.ndarray  # (2,)
-    curvatures: np.ndarray  # Hessian eigenvalues at the minimum, smallest first
-    steep_direction: np.ndarray  # unit eigenvector of the largest curvature
-
-
-def quadratic(condition_number: float) -> Objective:
-    """Return the bowl 1/2 theta^T diag(lambda_max / kappa, lambda_max) theta."""
-    curvatures = np.array([LAMBDA_MAX / condition_number, LAMBDA_MAX])
-
-    def loss(theta: np.ndarray) -> np.ndarray:
-        return 0.5 * (theta**2 @ curvatures)
-
-    def gradient(theta: np.ndarray) -> np.ndarray:
-        return theta * curvatures
-
-    return Objective("quadratic", loss, gradient, np.zeros(2), curvatures, np.array([0.0, 1.0]))
-
+# The condition numbers of the sweep (steps to the tolerance against kappa).
+SWEEP_CONDITION_NUMBERS = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
 
 OBJECTIVES: dict[str, Callable[[Any], Objective]] = {
-    "quadratic": lambda params: quadratic(params.condition_number),
+    "quadratic": lambda params: quadratic(params.condition_number, params.rotation),
+    "rosenbrock": lambda params: rosenbrock(),
 }
 
-
-class GradientDescent:
-    """theta <- theta - eta * grad: no state, the step is the scaled negative gradient."""
-
-    def __init__(self, learning_rate: float):
-        self.learning_rate = learning_rate
-
-    def update(self, gradient: np.ndarray) -> np.ndarray:
-        return -self.learning_rate * gradient
-
-
-OPTIMIZERS: dict[str, Callable[[float, Any], Any]] = {
-    "gradient_descent": lambda learning_rate, params: GradientDescent(learning_rate),
+# Each entry makes a fresh optimizer from the chosen (eta, beta) and the parameters.
+OPTIMIZERS: dict[str, Callable[[float, float, Any], Any]] = {
+    "gradient_descent": lambda eta, beta, params: GradientDescent(eta),
+    "momentum": lambda eta, beta, params: Momentum(eta, beta),
+    "rmsprop": lambda eta, beta, params: RMSProp(eta, params.rmsprop_alpha, params.eps),
+    "adam": lambda eta, beta, params: Adam(eta, params.beta1, params.beta2, params.eps),
 }
+ADAPTIVE = ("rmsprop", "adam")  # per-coordinate steps: no linear rate, no "best" rule
 
 
 @dataclasses.dataclass(frozen=True)
 class DescentParams:
-    """One surface, one optimizer, one learning rate and where the path starts."""
+    """One surface, one optimizer, its step sizes and where the path starts."""
 
     objective: str = param("quadratic", doc="Loss surface.", choices=tuple(OBJECTIVES))
     optimizer: str = param("gradient_descent", doc="Update rule.", choices=tuple(OPTIMIZERS))
@@ -102,8 +73,9 @@ class DescentParams:
         minimum=0.001, maximum=2.0)
     lr_rule: str = param(
         "fraction", doc="'fraction': eta = lr_fraction * 2 / lambda_max; 'best': the best "
-        "fixed rate for the quadratic, 2 / (lambda_max + lambda_min) (lr_fraction ignored).",
-        choices=("fraction", "best"))
+        "fixed rate for the quadratic, 2 / (lambda_max + lambda_min) (lr_fraction ignored), "
+        "or with momentum Polyak's best eta and beta (momentum ignored); 'absolute': "
+        "eta = learning_rate.", choices=("fraction", "best", "absolute"))
     steps: int = param(100, doc="Number of updates.", minimum=1, maximum=1000)
     start_x: float = param(-4.0, doc="Initial first (shallow) coordinate.",
                            minimum=-10.0, maximum=10.0)
@@ -112,12 +84,37 @@ class DescentParams:
     tolerance: float = param(
         1e-6, doc="Converged when the distance to the minimum is this fraction of the "
         "initial one.", minimum=1e-12, maximum=0.5, log_scale=True)
+    learning_rate: float = param(
+        0.1, doc="eta when lr_rule is 'absolute'.", minimum=1e-5, maximum=10.0, log_scale=True)
+    momentum: float = param(
+        0.9, doc="Momentum beta: v <- beta v + g, theta <- theta - eta v.",
+        minimum=0.0, maximum=0.999)
+    rmsprop_alpha: float = param(
+        0.99, doc="RMSProp's decay of the mean square: s <- alpha s + (1 - alpha) g^2.",
+        minimum=0.0, maximum=0.9999)
+    beta1: float = param(0.9, doc="Adam's decay of the mean gradient.",
+                         minimum=0.0, maximum=0.999)
+    beta2: float = param(0.999, doc="Adam's decay of the mean square gradient.",
+                         minimum=0.0, maximum=0.99999)
+    eps: float = param(1e-8, doc="RMSProp's and Adam's eps, added to the root mean square.",
+                       minimum=1e-12, maximum=1.0, log_scale=True)
+    rotation: float = param(
+        0.0, doc="Angle in degrees by which the quadratic's axes are turned.",
+        minimum=0.0, maximum=90.0)
+    sweep: bool = param(
+        False, doc="Also count the steps to the tolerance on quadratics with kappa from 1 "
+        "to 1000 (same optimizer, rule, rotation, start and steps).")
 
     def check(self) -> dict[str, FieldError]:
-        """Refuse a start at the minimum: there is no path and no distance to shrink."""
-        if self.start_x == 0 and self.start_y == 0:
+        """Refuse a start at the minimum, and a best rule for per-coordinate optimizers."""
+        minimum = OBJECTIVES[self.objective](self).minimum
+        if self.start_x == minimum[0] and self.start_y == minimum[1]:
+            where = f"({minimum[0]:g}, {minimum[1]:g})"
             return {"start_y": FieldError("inconsistent", {
-                "reason": "The start must differ from the minimum (0, 0)."})}
+                "reason": f"The start must differ from the minimum {where}."})}
+        if self.lr_rule == "best" and self.optimizer in ADAPTIVE:
+            return {"lr_rule": FieldError("inconsistent", {
+                "reason": "RMSProp and Adam have no best fixed rate; use 'absolute'."})}
         return {}
 
 
@@ -128,14 +125,17 @@ class DescentResult:
     params: DescentParams
     seed: int
     learning_rate: float
+    momentum: float  # beta of the heavy ball; 0 for every other optimizer
     curvatures: np.ndarray  # (2,) smallest first
+    minimum: np.ndarray  # (2,) theta*
     path: np.ndarray  # (steps run + 1, 2): theta_0 .. theta_T
     losses: np.ndarray  # (steps run + 1,)
     distances: np.ndarray  # (steps run + 1,) ||theta_t - theta*||
     steep_coordinates: np.ndarray  # (steps run + 1,) component along the steep direction
-    contour_x: np.ndarray  # (CONTOUR_POINTS,)
+    contour_x: np.ndarray  # (CONTOUR_POINTS,), see surfaces.contour_grid
     contour_y: np.ndarray  # (CONTOUR_POINTS,)
     contour_loss: np.ndarray  # (CONTOUR_POINTS, CONTOUR_POINTS), rows follow y
+    sweep_steps: tuple[int | None, ...] | None  # per SWEEP_CONDITION_NUMBERS, if asked
 
     @property
     def diverged(self) -> bool:
@@ -172,9 +172,16 @@ class DescentResult:
         return float(np.mean(products[counted] < 0)) if counted.any() else 0.0
 
     @property
-    def predicted_rate(self) -> float:
-        """Return max_i |1 - eta lambda_i|: the distance's factor per step near the minimum."""
-        return float(np.max(np.abs(1.0 - self.learning_rate * self.curvatures)))
+    def predicted_rate(self) -> float | None:
+        """Return the distance's factor per step near the minimum, for a linear iteration.
+
+        Gradient descent: max_i |1 - eta lambda_i|; momentum: the heavy ball's spectral
+        radius (:func:`optimizers.linear_rate`); RMSProp and Adam: None (their step is not
+        a fixed linear map of the gradient).
+        """
+        if self.params.optimizer in ADAPTIVE:
+            return None
+        return linear_rate(self.learning_rate, self.momentum, self.curvatures)
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON types only; inf and NaN become None."""
@@ -182,6 +189,8 @@ class DescentResult:
         return {
             **result_header(SLUG, self.params, self.seed),
             "learning_rate": self.learning_rate,
+            "momentum": self.momentum,
+            "minimum": [float(v) for v in self.minimum],
             "lambda_min": lambda_min,
             "lambda_max": lambda_max,
             "critical_learning_rate": 2.0 / lambda_max,
@@ -202,6 +211,10 @@ class DescentResult:
                 "y": finite_or_none(self.contour_y),
                 "loss": [finite_or_none(row) for row in self.contour_loss],
             },
+            "sweep": None if self.sweep_steps is None else {
+                "condition_numbers": list(SWEEP_CONDITION_NUMBERS),
+                "steps_to_tolerance": list(self.sweep_steps),
+            },
         }
 
 
@@ -218,41 +231,63 @@ def descend(objective: Objective, optimizer, start: np.ndarray, steps: int) -> n
     return np.array(path)  # (steps run + 1, 2)
 
 
-def contour_grid(objective: Objective, start: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Return a square grid around the minimum that contains the start, and its losses."""
-    half = 1.25 * float(np.max(np.abs(start - objective.minimum)))
-    x = objective.minimum[0] + np.linspace(-half, half, CONTOUR_POINTS)
-    y = objective.minimum[1] + np.linspace(-half, half, CONTOUR_POINTS)
-    grid = np.stack(np.meshgrid(x, y), axis=-1)  # (y, x, 2)
-    return x, y, objective.loss(grid)
+def choose_step_sizes(params: DescentParams, curvatures: np.ndarray) -> tuple[float, float]:
+    """Return (eta, beta) from the curvatures at the minimum, as ``lr_rule`` says.
 
-
-def choose_learning_rate(params: DescentParams, curvatures: np.ndarray) -> float:
-    """Return eta from the curvatures at the minimum, as ``lr_rule`` says."""
+    beta is the momentum coefficient, 0 for every optimizer but momentum.
+    """
+    beta = params.momentum if params.optimizer == "momentum" else 0.0
+    if params.lr_rule == "absolute":
+        return params.learning_rate, beta
     if params.lr_rule == "best":
-        return 2.0 / float(curvatures.max() + curvatures.min())
-    return params.lr_fraction * 2.0 / float(curvatures.max())
+        if params.optimizer == "momentum":
+            return best_momentum(curvatures)
+        return 2.0 / float(curvatures.max() + curvatures.min()), beta
+    return params.lr_fraction * 2.0 / float(curvatures.max()), beta
+
+
+def start_of(params: DescentParams) -> np.ndarray:
+    return np.array([params.start_x, params.start_y])
+
+
+def descend_with(params: DescentParams, objective: Objective) -> tuple[np.ndarray, float, float]:
+    """Return the path of ``params``' optimizer on ``objective``, with its eta and beta."""
+    learning_rate, momentum = choose_step_sizes(params, objective.curvatures)
+    optimizer = OPTIMIZERS[params.optimizer](learning_rate, momentum, params)
+    with np.errstate(all="ignore"):
+        path = descend(objective, optimizer, start_of(params), params.steps)
+    return path, learning_rate, momentum
+
+
+def sweep_condition_numbers(params: DescentParams) -> tuple[int | None, ...]:
+    """Return the steps to the tolerance on the quadratic for each sweep kappa."""
+    counts = []
+    for kappa in SWEEP_CONDITION_NUMBERS:
+        path = descend_with(params, quadratic(kappa, params.rotation))[0]
+        distances = np.linalg.norm(path, axis=1)
+        reached = np.flatnonzero(distances <= params.tolerance * distances[0])
+        counts.append(int(reached[0]) if reached.size else None)
+    return tuple(counts)
 
 
 def run(params: DescentParams, seed: int) -> DescentResult:
     """Descend from the start for ``steps`` updates (the seed is recorded, not used)."""
     objective = OBJECTIVES[params.objective](params)
-    learning_rate = choose_learning_rate(params, objective.curvatures)
-    optimizer = OPTIMIZERS[params.optimizer](learning_rate, params)
-    start = np.array([params.start_x, params.start_y])
+    path, learning_rate, momentum = descend_with(params, objective)
     with np.errstate(all="ignore"):
-        path = descend(objective, optimizer, start, params.steps)
         losses = objective.loss(path)
     distances = np.linalg.norm(path - objective.minimum, axis=1)
     steep = (path - objective.minimum) @ objective.steep_direction
-    x, y, contour_loss = contour_grid(objective, start)
-    return DescentResult(params, seed, learning_rate, objective.curvatures, path, losses,
-                         distances, steep, x, y, contour_loss)
+    x, y, contour_loss = contour_grid(objective, start_of(params))
+    sweep = sweep_condition_numbers(params) if params.sweep else None
+    return DescentResult(params, seed, learning_rate, momentum, objective.curvatures,
+                         objective.minimum, path,
+                         losses, distances, steep, x, y, contour_loss, sweep)
 
 
 SIMULATION = Simulation(
     slug=SLUG,
-    title="Gradient descent and the learning rate",
+    title="Gradient descent and its optimizers",
     params_cls=DescentParams,
     run=run,
 )

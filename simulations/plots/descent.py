@@ -22,6 +22,7 @@ from .common import (
 )
 
 CONTOUR_LEVELS = 12
+LOWEST_LEVEL_PERCENTILE = 5  # of the grid's positive losses, see draw_contours
 MOST_PANELS = 4
 # Square panels side by side: a short canvas leaves no blank band above and below them.
 PANELS_HEIGHT_PX = {1: style.HEIGHT_PX, 2: 400, 3: 320, 4: 260}
@@ -46,30 +47,51 @@ def draw_paths(series: Sequence[Series]) -> tuple[Figure, str]:
 
 
 def _draw_one_path(ax, item: Series, colour: str) -> None:
-    contour = item.data["contour"]
-    x, y = as_array(contour["x"]), as_array(contour["y"])
-    loss = np.array([as_array(row) for row in contour["loss"]])
-    positive_loss = loss[loss > 0]
-    levels = np.geomspace(positive_loss.min() * 4, positive_loss.max(), CONTOUR_LEVELS)
-    ax.contour(x, y, loss, levels=levels, colors=style.REFERENCE, linewidths=0.8)
-    path = _path_and_frame(item.data)[0]
-    shown = _until_it_leaves(path, x, y)
+    draw_contours(ax, item.data)
+    path, x, y = path_and_frame(item.data)
+    shown = until_it_leaves(path, x, y)
     ax.plot(shown[:, 0], shown[:, 1], color=colour, linewidth=1.4, marker="o", markersize=3,
             zorder=3)
     ax.plot(path[:1, 0], path[:1, 1], marker="s", markersize=7, color=colour,
             markeredgecolor=style.INK, linestyle="none", zorder=4)
-    ax.plot([0], [0], marker="*", markersize=12, color=style.INK, linestyle="none", zorder=4)
+    draw_frame(ax, item.data, title=item.label)
+
+
+def draw_contours(ax, data) -> None:
+    """Draw the surface's contour lines, log-spaced (losses span decades)."""
+    contour = data["contour"]
+    x, y = as_array(contour["x"]), as_array(contour["y"])
+    loss = np.array([as_array(row) for row in contour["loss"]])
+    positive_loss = loss[loss > 0]
+    # The lowest level is one the grid resolves: below it, a narrow valley floor (Rosenbrock's)
+    # falls between grid points and the level breaks into closed loops, false local minima.
+    lowest = np.percentile(positive_loss, LOWEST_LEVEL_PERCENTILE)
+    levels = np.geomspace(lowest, positive_loss.max(), CONTOUR_LEVELS)
+    ax.contour(x, y, loss, levels=levels, colors=style.REFERENCE, linewidths=0.8)
+
+
+def draw_frame(ax, data, *, title: str) -> None:
+    """Mark the minimum with a star, fit the axes to the grid and name the coordinates."""
+    minimum = data.get("minimum", [0.0, 0.0])
+    # Above every path and end marker: the runs that reach the minimum would hide it.
+    ax.plot([minimum[0]], [minimum[1]], marker="*", markersize=12, color=style.INK,
+            markeredgecolor="white", markeredgewidth=1, linestyle="none", zorder=6)
+    x, y = as_array(data["contour"]["x"]), as_array(data["contour"]["y"])
     ax.set_xlim(x[0], x[-1])
     ax.set_ylim(y[0], y[-1])
     ax.set_aspect("equal")
     ax.grid(False)
     localized_tick_labels(ax)
-    style.label_axes(ax, title=item.label, xlabel=_("θ₁ (shallow direction)"),
-                     ylabel=_("θ₂ (steep direction)"))
+    params = data["params"]
+    if params.get("objective", "quadratic") == "quadratic" and not params.get("rotation"):
+        xlabel, ylabel = _("θ₁ (shallow direction)"), _("θ₂ (steep direction)")
+    else:
+        xlabel, ylabel = "θ₁", "θ₂"
+    style.label_axes(ax, title=title, xlabel=xlabel, ylabel=ylabel)
     ax.title.set_fontsize(style.LABEL_SIZE)
 
 
-def _until_it_leaves(path: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def until_it_leaves(path: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Return the path up to its first point outside the frame (that point included).
 
     A diverging path that left the frame would otherwise cross it again and again, each
@@ -100,7 +122,7 @@ def draw_loss(series: Sequence[Series]) -> tuple[Figure, str]:
     return figure, _describe_loss(series, log)
 
 
-def _verdict(data) -> str:
+def verdict(data) -> str:
     # Powers of ten in superscripts, as scientific() writes them: one notation per text.
     values = {"steps": data["steps_to_tolerance"], "ran": len(data["steps"]) - 1,
               "tolerance": magnitude(data["params"]["tolerance"], superscript=True),
@@ -125,14 +147,14 @@ def _describe_paths(series: Sequence[Series]) -> str:
     sentences = [_("Paths of gradient descent over the contour lines of the loss, from the "
                    "square (the start) toward the star (the minimum), one panel per run.")]
     for item in series:
-        sentence = _verdict(item.data)
-        if len(_until_it_leaves(*_path_and_frame(item.data))) < len(item.data["path"]):
+        sentence = verdict(item.data)
+        if len(until_it_leaves(*path_and_frame(item.data))) < len(item.data["path"]):
             sentence += " " + _("The path leaves the frame and is not drawn beyond it.")
         sentences.append(lead(item.label, sentence))
     return join(sentences)
 
 
-def _path_and_frame(data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def path_and_frame(data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     path = np.array([[np.nan if v is None else v for v in point] for point in data["path"]])
     return path, as_array(data["contour"]["x"]), as_array(data["contour"]["y"])
 
@@ -142,8 +164,9 @@ def _describe_loss(series: Sequence[Series], log: bool) -> str:
     if log:
         sentences.append(_("The vertical axis is logarithmic."))
     for item in series:
-        sentence = _("near the minimum, the distance is multiplied by about %(rate)s at every "
-                     "step (the loss, by its square);") % {
-            "rate": number(item.data["predicted_rate"], 3)}
-        sentences.append(lead(item.label, f"{sentence} {_verdict(item.data)}"))
+        rate = item.data["predicted_rate"]
+        sentence = "" if rate is None else _(
+            "near the minimum, the distance is multiplied by about %(rate)s at every step "
+            "(the loss, by its square);") % {"rate": number(rate, 3)} + " "
+        sentences.append(lead(item.label, f"{sentence}{verdict(item.data)}"))
     return join(sentences)

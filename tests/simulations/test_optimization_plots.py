@@ -82,8 +82,8 @@ def test_the_definitions_give_the_rate_rule_the_run_used():
     best = result_data("gradient_descent", lr_rule="best", condition_number=30)
     fraction = result_data("gradient_descent", lr_fraction=0.5, condition_number=30)
     with translation.override("en"):
-        (best_text,), (fraction_text,) = (declaration.loss_definitions(best),
-                                          declaration.loss_definitions(fraction))
+        (_, best_text), (_, fraction_text) = (declaration.loss_definitions(best),
+                                              declaration.loss_definitions(fraction))
     assert "η = 2/(λ_max + λ_min)" in best_text and "fraction" not in best_text
     assert best["learning_rate"] == pytest.approx(2 / (1 + 1 / 30))
     assert "η = fraction × 2/λ_max" in fraction_text
