@@ -10,6 +10,7 @@ from .declaration import SimulationDeclaration
 from .declarations import (
     activations,
     backprop_matrix,
+    batch_norm,
     descent,
     gradcheck,
     init_variance,
@@ -50,5 +51,5 @@ def declarations() -> list[SimulationDeclaration]:
 
 for _declaration in (mlp, training, recurrent, activations, init_variance, gradcheck,
                      training_step, neuron_losses, descent, minibatch, reverse_mode,
-                     backprop_matrix):
+                     backprop_matrix, batch_norm):
     register(_declaration.DECLARATION)
