@@ -16,7 +16,16 @@ from matplotlib.figure import Figure
 
 from ..descriptions import choice_label
 from . import style
-from .common import Series, as_array, join, lead, magnitude, number, positive
+from .common import (
+    Series,
+    as_array,
+    join,
+    lead,
+    localized_tick_labels,
+    magnitude,
+    number,
+    positive,
+)
 
 PLAIN_COLOUR, BN_COLOUR = style.COLOURS[0], style.COLOURS[1]
 SMOOTHING = 10  # steps in the moving average drawn over the noisy minibatch losses
@@ -92,6 +101,8 @@ def draw_loss(series: Sequence[Series]) -> tuple[Figure, str]:
             ax.plot(steps, moving_average(losses, SMOOTHING), color=colour, linewidth=2,
                     linestyle=dash, label=_prefix(item, series) + name)
     log = style.use_log_scale(ax, values)
+    if not log:
+        localized_tick_labels(ax)  # "0,1" in Portuguese
     ylabel = _("Minibatch loss")
     style.label_axes(ax, title=_("Training loss, without and with batch norm"),
                      xlabel=_("SGD step"),
@@ -142,9 +153,11 @@ def draw_inference(series: Sequence[Series]) -> tuple[Figure, str]:
                            label=prefix + name)
     ax.set_xscale("log", base=2)
     sizes = series[0].data["eval_batch_sizes"]
+    log = style.use_log_scale(ax, values)
+    if not log:
+        localized_tick_labels(ax)  # "0,1" in Portuguese
     ax.set_xticks(sizes, labels=[str(size) for size in sizes])
     ax.minorticks_off()
-    log = style.use_log_scale(ax, values)
     ylabel = _("Held-out loss")
     style.label_axes(ax, title=_("Held-out loss: batch statistics or running statistics"),
                      xlabel=_("Examples per batch at evaluation (log scale)"),
