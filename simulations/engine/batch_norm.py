@@ -50,12 +50,18 @@ from .network import backpropagate, build_network, forward, frobenius_norm, meas
 from .training import draw_data_set, global_norm
 
 SLUG = "batch_norm"
-# steps * depth * (width^2 * batch_size + LAYER_OVERHEAD) bounds the cost of a run (two
-# networks each step, and the held-out evaluations, which cost less than ten steps of
-# a full data set). LAYER_OVERHEAD is numpy's per-call overhead of about 60 calls per
-# layer and step. benchmarks/engine_cost_bound.py times the corners.
+# depth * (steps * (width^2 * batch_size + LAYER_OVERHEAD)
+#          + passes * (width^2 * held_out + LAYER_OVERHEAD) / EVALUATION_DISCOUNT)
+# bounds the cost of a run: two networks trained each step, then the held-out set passed
+# forward once per evaluation batch size, once in inference mode and once through the
+# plain network. A forward pass costs about a quarter of a training step (one product
+# per layer against forward and backward for two networks), and with steps = 1 and 2048
+# held-out examples the evaluations are most of the run. LAYER_OVERHEAD is numpy's
+# per-call overhead of about 60 calls per layer and step. MAX_COST keeps every allowed
+# run near half a second on one core (benchmarks/engine_cost_bound.py times the corners).
 LAYER_OVERHEAD = 200_000
-MAX_COST = 2**30
+EVALUATION_DISCOUNT = 4
+MAX_COST = 2**29
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,7 +80,7 @@ class BatchNormParams:
                           minimum=2, maximum=2048)
     batch_size: int = param(32, doc="Examples per SGD step (at least 2 for batch norm).",
                             minimum=2, maximum=256)
-    steps: int = param(200, doc="Number of SGD steps.", minimum=1, maximum=1000)
+    steps: int = param(80, doc="Number of SGD steps.", minimum=1, maximum=1000)
     learning_rate: float = param(0.1, doc="SGD step size.", minimum=1e-4, maximum=10.0,
                                  log_scale=True)
     momentum: float = param(layers.RUNNING_MOMENTUM, doc="Momentum m of the running "
@@ -93,10 +99,16 @@ class BatchNormParams:
         return {"steps": error} if error else {}
 
     def cost(self) -> Cost:
-        """Return the work of a run, about (see MAX_COST)."""
-        value = self.steps * self.depth * (self.width**2 * self.batch_size + LAYER_OVERHEAD)
-        return Cost(f"steps × depth × (width² × batch_size + {LAYER_OVERHEAD})", value,
-                    MAX_COST, "steps")
+        """Return the work of a run, about (see MAX_COST), under the field that adds most."""
+        training = self.steps * (self.width**2 * self.batch_size + LAYER_OVERHEAD)
+        passes = len(self.eval_batch_sizes) + 2
+        evaluation = passes * (self.width**2 * self.held_out + LAYER_OVERHEAD)
+        value = self.depth * (training + evaluation // EVALUATION_DISCOUNT)
+        formula = (f"depth × (steps × (width² × batch_size + {LAYER_OVERHEAD}) + "
+                   f"{passes} × (width² × held_out + {LAYER_OVERHEAD}) / "
+                   f"{EVALUATION_DISCOUNT})")
+        field = "steps" if EVALUATION_DISCOUNT * training >= evaluation else "held_out"
+        return Cost(formula, value, MAX_COST, field)
 
     @property
     def eval_batch_sizes(self) -> list[int]:

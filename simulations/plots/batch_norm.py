@@ -54,7 +54,9 @@ def draw_grad_flow(series: Sequence[Series]) -> tuple[Figure, str]:
                     linestyle=style.DASHES[index % len(style.DASHES)], markersize=5,
                     label=_prefix(item, series) + name)
     ax.set_yscale("log")  # growth by a factor per layer reads as a straight line
-    style.integer_ticks(ax, series[0].data["layers"])
+    depth = len(series[0].data["layers"])
+    # Past ten layers, every fifth: the shared ticks (1, 4, 6, ..) look uneven here.
+    ax.set_xticks(series[0].data["layers"] if depth <= 10 else [1, *range(5, depth + 1, 5)])
     style.label_axes(ax, title=_("Gradient norm per layer at initialization"),
                      xlabel=_("Hidden layer (1 = nearest the input)"),
                      ylabel=_("%(label)s (log scale)") % {"label": _("‖∂L/∂W‖ of the layer")})

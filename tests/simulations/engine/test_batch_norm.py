@@ -71,3 +71,13 @@ def test_minibatches_larger_than_the_data_set_and_slow_runs_are_refused():
     with pytest.raises(ParameterError, match="steps"):
         validate(batch_norm.BatchNormParams,
                  {"depth": 30, "width": 128, "batch_size": 256, "steps": 1000})
+    # One step, but the evaluations of 2048 held-out examples (seconds of CPU) are counted.
+    with pytest.raises(ParameterError, match="held_out"):
+        validate(batch_norm.BatchNormParams,
+                 {"depth": 30, "width": 128, "batch_size": 256, "steps": 1,
+                  "samples": 2048, "held_out": 2048})
+
+
+def test_the_defaults_cost_well_under_the_bound():
+    cost = validate(batch_norm.BatchNormParams, {}).cost()
+    assert cost.value < cost.limit / 2
