@@ -30,6 +30,7 @@ from _blas import describe_blas, environment_note, set_blas_threads  # noqa: E40
 from simulations.engine import (  # noqa: E402
     activations,
     backprop_matrix,
+    batch_norm,
     cliff,
     descent,
     gradcheck,
@@ -45,7 +46,7 @@ from simulations.engine import (  # noqa: E402
 from simulations.engine.core import ParameterError, param_specs, validate  # noqa: E402
 
 MODULES = (mlp, training, init_variance, gradcheck, activations, training_step, reverse_mode,
-           descent, minibatch, neuron_losses, backprop_matrix, cliff, regularization)
+           descent, minibatch, neuron_losses, backprop_matrix, cliff, regularization, batch_norm)
 CORNERS = {
     "rnn_cliff": [
         {"time_steps": 100, "descent_steps": 100},
@@ -95,6 +96,15 @@ CORNERS = {
         # At the bounds: 20,000 updates, and draws x samples x (features + 1) = 2**26.
         {"samples": 4096, "features": 15, "batch_size": 205, "epochs": 50, "draws": 1024},
         {"samples": 1024, "features": 1, "batch_size": 1, "epochs": 19, "draws": 2000},
+    ],
+    "batch_norm": [
+        {"steps": 200},  # lesson 18.11's training figures
+        {"steps": 1000, "depth": 2, "width": 8, "batch_size": 8, "samples": 64},
+        {"steps": 3, "depth": 30, "width": 128, "batch_size": 256, "held_out": 64},
+        {"steps": 100, "depth": 10, "width": 64, "batch_size": 64},
+        # The held-out evaluations dominate: one forward pass per evaluation batch size.
+        {"steps": 1, "depth": 4, "width": 128, "batch_size": 32, "samples": 2048,
+         "held_out": 2048},
     ],
 }
 # The costliest options: batch norm, the sigmoid's extra elementwise work, clipping.

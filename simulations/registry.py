@@ -10,6 +10,7 @@ from .declaration import SimulationDeclaration
 from .declarations import (
     activations,
     backprop_matrix,
+    batch_norm,
     cliff,
     descent,
     gradcheck,
@@ -53,5 +54,5 @@ def declarations() -> list[SimulationDeclaration]:
 
 for _declaration in (mlp, training, recurrent, activations, init_variance, gradcheck,
                      training_step, neuron_losses, descent, minibatch, reverse_mode,
-                     backprop_matrix, residual, cliff, regularization):
+                     backprop_matrix, residual, cliff, regularization, batch_norm):
     register(_declaration.DECLARATION)
