@@ -39,6 +39,7 @@ from simulations.engine import (  # noqa: E402
     mlp,
     neuron_losses,
     regularization,
+    residual,
     reverse_mode,
     training,
     training_step,
@@ -46,11 +47,17 @@ from simulations.engine import (  # noqa: E402
 from simulations.engine.core import ParameterError, param_specs, validate  # noqa: E402
 
 MODULES = (mlp, training, init_variance, gradcheck, activations, training_step, reverse_mode,
-           descent, minibatch, neuron_losses, backprop_matrix, cliff, regularization, batch_norm)
+           descent, minibatch, neuron_losses, backprop_matrix, cliff, regularization, batch_norm,
+           residual)
 CORNERS = {
     "rnn_cliff": [
         {"time_steps": 100, "descent_steps": 100},
         {"time_steps": 18, "descent_steps": 300},
+    ],
+    # The same cost formula as mlp_gradient_flow's, plus the shortcut's addition per layer.
+    "residual_gradient_flow": [
+        {"depth": 60, "width": 512, "batch_size": 32},
+        {"depth": 60, "width": 256, "batch_size": 320},
     ],
     "mlp_gradient_flow": [
         {"depth": 60, "width": 512, "batch_size": 32},
