@@ -50,9 +50,22 @@
     };
   }
 
-  // Write a number as the page writes numbers in its inputs: its decimal separator, no grouping.
-  function formatted(value) {
-    return String(value).replace(".", decimal);
+  // Write a number as the page writes it in its inputs (Django's localize_input): positional,
+  // never 1e-7, no grouping, the page's decimal separator, and "10,0" for a whole float.
+  function formatted(value, whole) {
+    if (whole) return String(value);
+    if (Number.isInteger(value) && Math.abs(value) < 1e16) return `${value}${decimal}0`;
+    return positional(value).replace(".", decimal);
+  }
+
+  function positional(value) {
+    const text = String(value);
+    const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+    if (!match) return text;
+    const [, sign, head, tail = "", exponent] = match;
+    const shift = Number(exponent);
+    if (shift < 0) return `${sign}0.${"0".repeat(-shift - 1)}${head}${tail}`;
+    return sign + head + tail + "0".repeat(Math.max(0, shift - tail.length));
   }
 
   function placeSlider(name, value) {
@@ -82,7 +95,7 @@
     const help = input.getAttribute("aria-describedby");
     if (help) range.setAttribute("aria-describedby", help.split(/\s+/).filter((id) => id.endsWith("_helptext")).join(" "));
     input.after(range);
-    sliders.set(input.name, { input, range, scale });
+    sliders.set(input.name, { input, range, scale, whole: input.dataset.whole === "true" });
   }
 
   // Place every slider where the server read its field ("5 × 10⁻¹", "0,5": its reading, not ours).
@@ -226,7 +239,7 @@
     const target = event.target;
     if (target.classList.contains("lab-slider")) {
       const slider = sliders.get(target.dataset.for);
-      slider.input.value = formatted(slider.scale.toValue(Number(target.value)));
+      slider.input.value = formatted(slider.scale.toValue(Number(target.value)), slider.whole);
       target.setAttribute("aria-valuetext", slider.input.value);
     }
     schedule();
