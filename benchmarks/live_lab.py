@@ -101,6 +101,9 @@ def lab_configurations(language: str, lessons: list[str]) -> list[tuple[str, str
 
 
 def start_server(port: int) -> subprocess.Popen:
+    # Production settings serve static files from the collected manifest, as a deploy does.
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput",
+                    "--verbosity", "0"], env={**os.environ, **SERVER_ENV}, check=True)
     command = [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "--pythonpath",
                str(ROOT / "benchmarks"), "--workers", "1", "--threads", "2", "--bind",
                f"127.0.0.1:{port}", "--log-level", "warning", "live_lab:application"]
