@@ -6,7 +6,7 @@ throttle lifted) and Debian's headless chromium (Playwright). For each lesson fi
 series, as ``course.lesson_figures.describe_figure`` builds it), it opens the lab and
 changes the seed in its text input, alternately
 
-- *cold*: to a seed not run yet (the server runs the simulation and draws the plot), and
+- *cold*: to a seed never run (the server runs the simulation and draws the plot), and
 - *warm*: back to the figure's own seed (computed when the page loaded: a cache hit),
 
 and reads what static/js/lab.js measured (``performance.measure``):
@@ -29,7 +29,9 @@ As a gunicorn app (what it starts): ``live_lab:application`` with ``--pythonpath
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -132,12 +134,17 @@ def change_seed(page, seed: int, timeout: float) -> dict[str, float]:
     return page.evaluate(READ_TIMINGS)
 
 
+# Seeds never run before, in this run or an earlier one (figures of one simulation may share
+# their parameters; a shared cache such as Redis outlives the server).
+UNUSED_SEEDS = itertools.count(random.randrange(10**6, 10**9))
+
+
 def measure(page, base: str, path: str, repeats: int, timeout: float) -> dict:
     page.goto(base + path)  # the figure's own configuration: computed now, cached after
     seed = int(page.locator("input[name=seed]").input_value() or 0)
     runs = {"cold": [], "warm": []}
-    for repeat in range(repeats):
-        runs["cold"].append(change_seed(page, seed + 1000 + repeat, timeout))
+    for _ in range(repeats):
+        runs["cold"].append(change_seed(page, next(UNUSED_SEEDS), timeout))
         runs["warm"].append(change_seed(page, seed, timeout))
     return {kind: {key: statistics.median(run[key] for run in timings) for key in timings[0]}
             for kind, timings in runs.items()}
