@@ -80,7 +80,22 @@ def build_field(spec: ParamSpec, simulation: SimulationDeclaration) -> forms.Fie
     if spec.type == "choice":
         choices = [(choice, descriptions.choice_label(choice)) for choice in spec.choices or ()]
         return forms.ChoiceField(choices=choices, **common)
-    return NumberField(whole=spec.type == "int", **common)
+    field = NumberField(whole=spec.type == "int", **common)
+    field.widget.attrs.update(slider_attrs(spec))
+    return field
+
+
+def slider_attrs(spec: ParamSpec) -> dict[str, str]:
+    """Return the range a script may offer as a slider beside the text input, if bounded.
+
+    Machine-readable (a point, never the page's comma): the script reads them, the
+    learner reads the text input, which stays the value the form sends.
+    """
+    if spec.minimum is None or spec.maximum is None:
+        return {}
+    return {"data-minimum": repr(spec.minimum), "data-maximum": repr(spec.maximum),
+            "data-log-scale": "true" if spec.log_scale else "false",
+            "data-whole": "true" if spec.type == "int" else "false"}
 
 
 class SimulationForm(forms.Form):
@@ -118,6 +133,22 @@ class SimulationForm(forms.Form):
             for name, problem in error.errors.items():
                 self.add_error(name if name in self.fields else None, field_message(problem))
         return cleaned
+
+    def read_values(self) -> dict[str, float]:
+        """Return the number each bounded parameter's text was read as (a slider's place).
+
+        An empty field is its default, as the engine reads it; a field in error has none.
+        """
+        read = {}
+        for spec in self.specs:
+            if spec.type not in ("int", "float") or spec.minimum is None or spec.maximum is None:
+                continue
+            if not self.is_bound:
+                read[spec.name] = spec.default
+            elif spec.name not in self.errors:
+                value = getattr(self, "cleaned_data", {}).get(spec.name)
+                read[spec.name] = spec.default if value is None else value
+        return read
 
     @property
     def seed(self) -> int:

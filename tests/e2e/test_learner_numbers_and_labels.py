@@ -37,6 +37,11 @@ def lab(live_server, lang, slug="mlp_gradient_flow", query=""):
     return f"{live_server.url}/{lang}/lab/{slug}/{query}"
 
 
+def std_field(page, words):
+    """The text input (its slider, added by the page's script, has the same name)."""
+    return page.get_by_role("textbox", name=words["std"])
+
+
 def run_lab(page):
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("^(Executar|Run)$")).click()
@@ -53,11 +58,11 @@ def test_the_lab_runs_the_decimal_the_learner_typed(live_server, page, lang, typ
     words = WORDS[lang]
     page.goto(lab(live_server, lang))
     page.get_by_label(words["init"]).select_option("normal")
-    field = page.get_by_label(words["std"])
+    field = std_field(page, words)
     field.fill("")
     field.press_sequentially(typed)
     run_lab(page)
-    assert page.get_by_label(words["std"]).input_value() == typed  # kept as typed
+    assert std_field(page, words).input_value() == typed  # kept as typed
     assert page.locator(".lab-field-error").count() == 0
     plot = page.locator(".sim-figure img").get_attribute("src")
     assert "init_std=0.5&" in plot  # the run used one half, not 5 (nor 05)
@@ -70,14 +75,14 @@ def test_an_ambiguous_number_is_an_error_in_the_lab_never_another_number(
     words = WORDS[lang]
     page.goto(lab(live_server, lang))
     page.get_by_label(words["init"]).select_option("normal")
-    field = page.get_by_label(words["std"])
+    field = std_field(page, words)
     field.fill("")
     field.press_sequentially(typed)
     run_lab(page)
     error = page.locator(".lab-field-error").inner_text()
     assert all(reading in error for reading in readings)
     assert page.locator(".sim-figure img").count() == 0
-    assert page.get_by_label(words["std"]).get_attribute("aria-invalid") == "true"
+    assert std_field(page, words).get_attribute("aria-invalid") == "true"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
