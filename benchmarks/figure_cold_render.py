@@ -12,6 +12,10 @@ Each number is the median of ``--repeats`` runs, on one BLAS thread, in wall-clo
 (compare figures measured in one run: absolute times drift with the machine's load).
 
     python benchmarks/figure_cold_render.py [--repeats 3] [--formats png svg] [--lesson 18.7]
+        [--layouts wide narrow]
+
+The drawing of the narrow layout (phones) is timed on its own line; its simulations are
+the same runs as the wide figure's.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from _blas import set_blas_threads  # noqa: E402
 
 
-def cold_render(spec: dict, language: str, fmt: str) -> tuple[float, float]:
+def cold_render(spec: dict, language: str, fmt: str, layout: str = "wide"
+                ) -> tuple[float, float]:
     """Return the seconds to run a figure's simulations and to draw it, with no cache."""
     from course.lesson_figures import plan_figure
     from simulations import plots, registry
@@ -43,7 +48,8 @@ def cold_render(spec: dict, language: str, fmt: str) -> tuple[float, float]:
                                                   planned.seed).to_dict())
               for label, params in planned.series]
     ran = time.perf_counter()
-    plots.render(declaration, series, kind=planned.kind, fmt=fmt, language=language)
+    plots.render(declaration, series, kind=planned.kind, fmt=fmt, language=language,
+                 layout=layout)
     return ran - start, time.perf_counter() - ran
 
 
@@ -51,6 +57,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--formats", nargs="+", default=["png"], choices=["png", "svg"])
+    parser.add_argument("--layouts", nargs="+", default=["wide"], choices=["wide", "narrow"])
     parser.add_argument("--lesson", action="append", default=[],
                         help="Only this lesson (e.g. 18.7); repeat for several.")
     args = parser.parse_args()
@@ -75,13 +82,15 @@ def main() -> None:
                     continue
                 for spec in lesson.figures:
                     for language, _name in settings.LANGUAGES:
-                        for fmt in args.formats:
-                            times = [cold_render(spec, language, fmt)
+                        for fmt, layout in ((f, lay) for f in args.formats
+                                            for lay in args.layouts):
+                            times = [cold_render(spec, language, fmt, layout)
                                      for _ in range(args.repeats)]
                             run = statistics.median(t[0] for t in times)
                             draw = statistics.median(t[1] for t in times)
                             totals.append(run + draw)
-                            print(f"  {number:<5} {spec['name']:<24} {language:<5} {fmt}  "
+                            print(f"  {number:<5} {spec['name']:<24} {language:<5} {fmt} "
+                                  f"{layout:<6}  "
                                   f"simulations {1000 * run:7.1f} ms  "
                                   f"drawing {1000 * draw:6.1f} ms  "
                                   f"total {1000 * (run + draw):7.1f} ms")
