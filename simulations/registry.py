@@ -10,6 +10,7 @@ from .declaration import SimulationDeclaration
 from .declarations import (
     activations,
     backprop_matrix,
+    dead_relu,
     descent,
     gradcheck,
     init_variance,
@@ -50,5 +51,5 @@ def declarations() -> list[SimulationDeclaration]:
 
 for _declaration in (mlp, training, recurrent, activations, init_variance, gradcheck,
                      training_step, neuron_losses, descent, minibatch, reverse_mode,
-                     backprop_matrix):
+                     backprop_matrix, dead_relu):
     register(_declaration.DECLARATION)

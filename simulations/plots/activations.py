@@ -52,6 +52,13 @@ def _describe(data) -> str:
             values["bound"] = number(curves["inactive_above"])
             sentence = _("The derivative of %(name)s peaks at %(peak)s and is close to zero "
                          "beyond |x| = %(bound)s, where the function saturates.")
+        elif curves["inactive_kind"] == "smooth":
+            values.update(peak=number(curves["max_derivative"], 3),
+                          at=number(curves["argmax_derivative"], 3),
+                          dip=number(curves["min_derivative"], 3).replace("-", "\u2212"))
+            sentence = _("The derivative of %(name)s peaks at %(peak)s, above 1, at x = %(at)s, "
+                         "and dips to %(dip)s at x = −%(at)s; it tends to zero only for very "
+                         "negative x.")
         elif curves["inactive_kind"] == "dead":
             values["peak"] = number(curves["max_derivative"])
             sentence = _("The derivative of %(name)s is %(peak)s for positive x and zero for "
