@@ -53,7 +53,10 @@ from .core import (
 SLUG = "dead_relu"
 ACTIVATIONS = ("relu", "leaky_relu")
 INPUTS = 2
-MAX_COST = 1_500_000_000  # multiply-adds, about: see DeadReluParams.cost
+MAX_COST = 2_500_000_000  # multiply-adds, about: see DeadReluParams.cost
+# numpy's per-call overhead, counted per layer and pass as that many multiply-adds: a run
+# of many small steps on a narrow network costs time, not arithmetic.
+PASS_OVERHEAD = 200_000
 
 
 RADIUS_SQUARED = 2.0 * np.log(2.0)  # P(|x|^2 < r^2) = 1 - exp(-r^2 / 2) = 1/2 in 2-D
@@ -110,12 +113,21 @@ class DeadReluParams:
         return {"recovery_steps": error} if error else {}
 
     def cost(self) -> Cost:
-        """Return the multiply-adds of the run and its sweep, about (see MAX_COST)."""
+        """Return the multiply-adds of the run and its sweep, about (see MAX_COST).
+
+        A run makes 2 passes per large step (the step, then the loss on the data set), one
+        per recovery step and about 4 more (losses and dead counts), each through
+        hidden_layers + 1 layers; PASS_OVERHEAD prices a layer of a pass.
+        """
         per_example = 3 * self.hidden_layers * self.width**2  # forward, then backward
-        per_run = per_example * (self.steps * self.batch_size
-                                 + (self.recovery_steps + 3) * self.examples)
-        formula = ("(sweep_points + 1) × 3 × hidden_layers × width² × "
-                   "(steps × batch_size + (recovery_steps + 3) × examples)")
+        passes = 2 * self.steps + self.recovery_steps + 4
+        per_run = (per_example * (self.steps * self.batch_size
+                                  + (self.recovery_steps + 3) * self.examples)
+                   + PASS_OVERHEAD * (self.hidden_layers + 1) * passes)
+        formula = ("(sweep_points + 1) × (3 × hidden_layers × width² × "
+                   "(steps × batch_size + (recovery_steps + 3) × examples) + "
+                   f"{PASS_OVERHEAD} × (hidden_layers + 1) × "
+                   "(2 × steps + recovery_steps + 4))")
         return Cost(formula, (self.sweep_points + 1) * per_run, MAX_COST, "recovery_steps")
 
 

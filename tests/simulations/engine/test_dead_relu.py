@@ -127,3 +127,8 @@ def test_default_run_is_within_the_cost_bound_and_bad_sets_are_refused():
     with pytest.raises(ParameterError) as caught:
         validate(dead_relu.DeadReluParams, {"width": 256, "recovery_steps": 1000})
     assert caught.value.errors["recovery_steps"].code == "too_costly"
+    with pytest.raises(ParameterError) as caught:  # cheap arithmetic, 26 x 1104 passes
+        validate(dead_relu.DeadReluParams, {"width": 4, "examples": 16, "batch_size": 1,
+                                            "steps": 50, "recovery_steps": 1000,
+                                            "sweep_points": 25})
+    assert caught.value.errors["recovery_steps"].code == "too_costly"
