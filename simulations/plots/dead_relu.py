@@ -30,7 +30,9 @@ def draw_dead_units(series: Sequence[Series]) -> tuple[Figure, str]:
     figure, (dead_ax, loss_ax) = style.new_figure(panels=2)
     for index, item in enumerate(series):
         data = item.data
-        line = style.series_style(index)
+        # Solid with markers after the steps, thin dashed after the recovery, whatever the
+        # series: the line style tells the two phases apart, the colour the series.
+        line = {**style.series_style(index), "linestyle": "-"}
         rates = as_array(data["sweep_learning_rates"])
         dead_ax.plot(rates, 100 * as_array(data["sweep_dead_fractions"]), label=item.label,
                      **line)
@@ -40,10 +42,10 @@ def draw_dead_units(series: Sequence[Series]) -> tuple[Figure, str]:
         loss_ax.plot(np.arange(len(losses)), losses, color=line["color"], linewidth=1.6,
                      label=item.label)
     steps = series[0].data["params"]["steps"]
-    loss_ax.axvline(steps, color=style.GRID, linewidth=1.0, zorder=0)
+    loss_ax.axvline(steps, color=style.REFERENCE, linestyle=":", linewidth=1.4, zorder=0)
     dead_ax.set_xscale("log")
     loss_ax.set_yscale("log")  # the large steps' spike would flatten the recovery
-    style.label_axes(dead_ax, title=_("Dead units after %(steps)d SGD steps") % {"steps": steps},
+    style.label_axes(dead_ax, title=_("After %(steps)d SGD steps") % {"steps": steps},
                      xlabel=_("Learning rate η (log scale)"),
                      ylabel=_("Units with z ≤ 0 on every example (%)"))
     style.label_axes(loss_ax, title=_("Loss at η = %(rate)s, then the recovery") % {
