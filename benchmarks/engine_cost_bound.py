@@ -32,6 +32,7 @@ from simulations.engine import (  # noqa: E402
     backprop_matrix,
     batch_norm,
     cliff,
+    dead_relu,
     descent,
     gradcheck,
     init_variance,
@@ -48,7 +49,7 @@ from simulations.engine.core import ParameterError, param_specs, validate  # noq
 
 MODULES = (mlp, training, init_variance, gradcheck, activations, training_step, reverse_mode,
            descent, minibatch, neuron_losses, backprop_matrix, cliff, regularization, batch_norm,
-           residual)
+           residual, dead_relu)
 CORNERS = {
     "rnn_cliff": [
         {"time_steps": 100, "descent_steps": 100},
@@ -113,6 +114,19 @@ CORNERS = {
         {"steps": 1, "depth": 4, "width": 128, "batch_size": 32, "samples": 2048,
          "held_out": 2048},
     ],
+    "dead_relu": [
+        # Arithmetic: the widest, deepest network on the whole data set.
+        {"hidden_layers": 3, "width": 256, "examples": 1024, "batch_size": 1024, "steps": 1,
+         "recovery_steps": 0, "sweep_points": 0},
+        # The lesson's figure with one more rate in its sweep: a thousand small passes.
+        {"width": 32, "examples": 128, "batch_size": 32, "steps": 3, "recovery_steps": 200,
+         "sweep_points": 14},
+        # numpy's per-call overhead: many passes through a tiny network.
+        {"hidden_layers": 1, "width": 4, "examples": 16, "batch_size": 1, "steps": 50,
+         "recovery_steps": 1000, "sweep_points": 4},
+        {"hidden_layers": 3, "width": 4, "examples": 16, "batch_size": 1, "steps": 50,
+         "recovery_steps": 0, "sweep_points": 25},
+    ],
 }
 # The costliest options: batch norm, the sigmoid's extra elementwise work, clipping.
 EXPENSIVE = {"batch_norm": True, "activation": "sigmoid", "clipping": "norm"}
@@ -120,10 +134,12 @@ EXPENSIVE = {"batch_norm": True, "activation": "sigmoid", "clipping": "norm"}
 
 def time_run(module, raw: dict, clock) -> float:
     """Return the best of three CPU times of module.run on validated ``raw``."""
-    specs = {spec.name for spec in param_specs(module.SIMULATION.params_cls)}
-    params = validate(
-        module.SIMULATION.params_cls, {**{k: v for k, v in EXPENSIVE.items() if k in specs}, **raw}
-    )
+    specs = {spec.name: spec for spec in param_specs(module.SIMULATION.params_cls)}
+    expensive = {  # only the options this simulation offers (dead_relu has no sigmoid)
+        k: v for k, v in EXPENSIVE.items()
+        if k in specs and (not specs[k].choices or v in specs[k].choices)
+    }
+    params = validate(module.SIMULATION.params_cls, {**expensive, **raw})
     best = math.inf
     for _ in range(3):
         start = clock()

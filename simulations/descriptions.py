@@ -105,6 +105,7 @@ CHOICE_LABELS = {
     "tanh": "tanh",
     "relu": "ReLU",
     "leaky_relu": _("leaky ReLU"),
+    "gelu": "GELU",
     "normal": _("normal (given standard deviation)"),
     "glorot_uniform": _("Glorot/Xavier uniform"),
     "glorot_normal": _("Glorot/Xavier normal"),

@@ -12,6 +12,7 @@ from .declarations import (
     backprop_matrix,
     batch_norm,
     cliff,
+    dead_relu,
     descent,
     gradcheck,
     init_variance,
@@ -54,5 +55,5 @@ def declarations() -> list[SimulationDeclaration]:
 
 for _declaration in (mlp, training, recurrent, activations, init_variance, gradcheck,
                      training_step, neuron_losses, descent, minibatch, reverse_mode,
-                     backprop_matrix, residual, cliff, regularization, batch_norm):
+                     backprop_matrix, residual, cliff, regularization, batch_norm, dead_relu):
     register(_declaration.DECLARATION)

@@ -26,8 +26,8 @@ DECLARATION = SimulationDeclaration(
     engine=activations.SIMULATION,
     title=gettext_lazy("Activation functions and their derivatives"),
     description=gettext_lazy(
-        "Sigmoid, tanh, ReLU and leaky ReLU with their derivatives, and where each one "
-        "saturates or stops passing gradient."),
+        "Sigmoid, tanh, ReLU, leaky ReLU and GELU with their derivatives, and where each "
+        "one saturates or stops passing gradient."),
     plot_kinds=(
         PlotKind("functions", gettext_lazy("Functions and derivatives"), plots.draw_functions),
     ),

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from . import gelu
 from .core import (
     FieldError,
     Simulation,
@@ -201,7 +202,7 @@ class ActivationsResult:
     params: ActivationsParams
     seed: int
     x: np.ndarray  # (points,)
-    values: dict[str, np.ndarray]  # name -> (points,)
+    values: dict[str, np.ndarray]  # name -> (points,), NAMES and "gelu"
     derivatives: dict[str, np.ndarray]  # name -> (points,)
 
     def to_dict(self) -> dict[str, Any]:
@@ -211,8 +212,10 @@ class ActivationsResult:
             "x": finite_or_none(self.x),
             "saturation_slope_ratio": SATURATION_SLOPE_RATIO,
             "activations": {
-                name: describe(ACTIVATIONS[name], self.x, self.values[name], self.derivatives[name])
-                for name in NAMES
+                **{name: describe(ACTIVATIONS[name], self.x, self.values[name],
+                                  self.derivatives[name])
+                   for name in NAMES},
+                "gelu": gelu.describe(self.values["gelu"], self.derivatives["gelu"]),
             },
         }
 
@@ -250,12 +253,16 @@ def describe(
 
 
 def run(params: ActivationsParams, seed: int) -> ActivationsResult:
-    """Evaluate every activation and its derivative on the grid (the seed is unused)."""
+    """Evaluate every activation and its derivative on the grid (the seed is unused).
+
+    GELU, which the networks do not offer (see :mod:`.gelu`), is drawn beside them.
+    """
     x = np.linspace(params.x_min, params.x_max, params.points)  # (points,)
     values = {name: activation.function(x) for name, activation in ACTIVATIONS.items()}
     derivatives = {
         name: activation.slope_from_output(values[name]) for name, activation in ACTIVATIONS.items()
     }
+    values["gelu"], derivatives["gelu"] = gelu.gelu(x), gelu.gelu_derivative(x)
     return ActivationsResult(params, seed, x, values, derivatives)
 
 

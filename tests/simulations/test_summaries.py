@@ -160,8 +160,8 @@ def test_a_linear_rnn_has_no_saturated_units_to_report():
 
 
 @pytest.mark.parametrize(("language", "names"), [
-    ("en", ["sigmoid", "tanh", "ReLU", "leaky ReLU"]),
-    ("pt-br", ["sigmoide", "tanh", "ReLU", "leaky ReLU"]),
+    ("en", ["sigmoid", "tanh", "ReLU", "leaky ReLU", "GELU"]),
+    ("pt-br", ["sigmoide", "tanh", "ReLU", "leaky ReLU", "GELU"]),
 ])
 def test_activation_key_numbers_give_each_largest_derivative(language, names):
     data = run("activations")
