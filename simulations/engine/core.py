@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 # Bump when a change alters any number a simulation returns: cached results,
 # stored question variants and their computed answers are keyed by it.
-ENGINE_VERSION = "1.1.1"
+ENGINE_VERSION = "1.2.0"
 
 P = TypeVar("P")
 
