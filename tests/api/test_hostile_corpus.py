@@ -72,6 +72,7 @@ def hostile_client(quiz, learner_api, learner, monkeypatch):
         "course_slug": "course", "lesson_slug": "lesson-1-1", "question_id": quiz.numeric.pk,
         "attempt_id": attempt.pk, "slug": "activations", "fmt": "png", "name": "none",
         "key": "0" * 64,  # a simulation job that does not exist
+        "chapter_slug": "chapter-1", "number": 1, "position": 1,  # an exam that does not exist
     }
     return learner_api
 

@@ -31,6 +31,7 @@ def test_schema_validates_and_lists_our_operations(published_schema):
     assert {name for name, _op in _our_operations(published_schema)} == {
         "POST /api/v1/auth/register/", "POST /api/v1/auth/login/",
         "POST /api/v1/auth/logout/", "POST /api/v1/auth/logout-all/", "GET /api/v1/auth/me/",
+        "POST /api/v1/auth/password-reset/",
         "GET /api/v1/courses/", "GET /api/v1/courses/{course_slug}/",
         "GET /api/v1/courses/{course_slug}/lessons/{lesson_slug}/",
         "GET /api/v1/courses/{course_slug}/lessons/{lesson_slug}/package/",
