@@ -63,7 +63,8 @@ class CourseFiles:
     chapters: list[ChapterFiles]
 
 
-def _load_yaml(path: Path) -> dict[str, Any]:
+def load_yaml(path: Path) -> dict[str, Any]:
+    """Read a content YAML file that must hold a mapping; ContentError names the problem."""
     if not path.is_file():
         raise ContentError(path, "file is missing")
     try:
@@ -131,7 +132,7 @@ def _read_markdown(path: Path) -> tuple[dict[str, Any], str]:
 
 def _read_lesson(folder: Path) -> LessonFiles:
     meta_path = folder / "lesson.yaml"
-    data = _load_yaml(meta_path)
+    data = load_yaml(meta_path)
     figures = data.get("figures") or []
     title: dict[str, str] = {}
     summary: dict[str, str] = {}
@@ -202,7 +203,7 @@ def _check_unique(path: Path, items: list, attribute: str, what: str) -> None:
 
 def _read_chapter(folder: Path) -> ChapterFiles:
     meta_path = folder / "chapter.yaml"
-    data = _load_yaml(meta_path)
+    data = load_yaml(meta_path)
     lessons = [_read_lesson(sub) for sub in sorted(folder.iterdir()) if sub.is_dir()]
     _check_unique(folder, lessons, "number", "lessons")
     _check_unique(folder, lessons, "slug", "lessons")
@@ -218,7 +219,7 @@ def _read_chapter(folder: Path) -> ChapterFiles:
 def read_course(folder: Path) -> CourseFiles:
     """Read and check one course folder; raise ContentError on the first problem."""
     meta_path = folder / "course.yaml"
-    data = _load_yaml(meta_path)
+    data = load_yaml(meta_path)
     chapters = [_read_chapter(sub) for sub in sorted(folder.iterdir()) if sub.is_dir()]
     _check_unique(folder, chapters, "number", "chapters")
     _check_unique(folder, chapters, "slug", "chapters")

@@ -17,9 +17,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from course.content_files import DEFAULT_LANGUAGE, LANGUAGES, ChapterFiles, ContentError
+from course.content_files import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    ChapterFiles,
+    ContentError,
+    load_yaml,
+)
 from course.importer import ImportReport, upsert
 from course.models import Chapter
 
@@ -32,14 +36,7 @@ MAX_QUESTIONS_PER_LESSON = 5
 
 def read_exam(path: Path) -> dict[str, Any]:
     """Read and check an exam file; return the Exam's field values."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ContentError(path, f"invalid YAML: {exc}") from None
-    except UnicodeDecodeError:
-        raise ContentError(path, "not UTF-8 text") from None
-    if not isinstance(data, dict):
-        raise ContentError(path, "expected a mapping of keys to values")
+    data = load_yaml(path)
     unknown = set(data) - KEYS
     if unknown:
         raise ContentError(path, f"unknown key(s): {', '.join(sorted(unknown))} "
