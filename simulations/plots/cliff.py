@@ -46,7 +46,9 @@ def draw_paths(series: Sequence[Series]) -> tuple[Figure, str]:
         path = _path(item.data)
         shown = _until_it_leaves(path, w, b)
         line = {**style.series_style(index), "markersize": 4, "markevery": 5, "linewidth": 1.6}
-        if len(shown) < len(path):
+        # A path that starts outside the window (a start the learner typed) has no edge
+        # crossing to draw: its one point is drawn where it is.
+        if len(path) > len(shown) >= 2:
             shown[-1] = _where_it_leaves(shown[-2], shown[-1], w, b)
             _mark_exit(ax, shown, line["color"])
         ax.plot(shown[:, 0], shown[:, 1], label=item.label, zorder=3, **line)
