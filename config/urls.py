@@ -39,9 +39,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(
         url_name="api-schema", template_name="api/swagger_ui.html"),
          name="api-docs"),
-    # Redoc draws its styles with <style> elements it writes at run time (styled-components):
-    # this page alone allows inline styles; scripts stay 'self' only.
-    path("api/redoc/", csp_update({"style-src": [csp.UNSAFE_INLINE]})(SpectacularRedocView.as_view(
+    # Redoc draws its styles with <style> elements it writes at run time (styled-components)
+    # and searches in a worker made from a blob: this page alone allows those; scripts stay
+    # 'self' only.
+    path("api/redoc/", csp_update({"style-src": [csp.UNSAFE_INLINE], "worker-src": ["blob:"]})(
+        SpectacularRedocView.as_view(
         url_name="api-schema", template_name="api/redoc.html")), name="api-redoc"),
     # Keep last among the API's routes: any other /api/ URL is a 404 problem, not a page.
     re_path(r"^api/", unknown_api_endpoint),

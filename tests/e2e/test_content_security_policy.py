@@ -25,6 +25,11 @@ def visit(page, url: str) -> list[str]:
     return page.evaluate("window.cspViolations")
 
 
+# Refusals the policy is there for: Redoc asks for its logo from its makers' CDN, which the
+# site never loads from (the page works without it).
+EXPECTED_REFUSALS = {"img-src https://cdn.redoc.ly/redoc/logo-mini.svg"}
+
+
 @pytest.fixture
 def watched_page(page):
     page.add_init_script(RECORD_VIOLATIONS)
@@ -36,7 +41,8 @@ def test_learner_pages_have_no_violation(imported_course, live_server, watched_p
     paths = ["/en/", "/pt-br/courses/redes-neurais/", lesson.get_absolute_url(),
              "/en/lab/", "/pt-br/lab/mlp_gradient_flow/", "/en/login/", "/pt-br/signup/",
              "/api/docs/", "/api/redoc/"]
-    violations = {path: visit(watched_page, live_server.url + path) for path in paths}
+    violations = {path: [v for v in visit(watched_page, live_server.url + path)
+                         if v not in EXPECTED_REFUSALS] for path in paths}
     assert violations == {path: [] for path in paths}
 
 
